@@ -1,0 +1,122 @@
+# mwb: the migration workbench. Plain GNU make with pkg-config.
+#
+#   make            build ./mwb
+#   make deps       install what is missing (Debian 12, as root), fast when all is there
+#   make run        deps, build, run the default scenario
+#   make check      deps, build, run every test; ends with "N passed, N failed, N skipped"
+#   make asan       the same tests against an ASan+UBSan build (clang)
+#   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
+#   make bench      bench/precopy.sh
+
+BUILD    ?= build/default
+CFLAGS   ?= -O2 -g
+LDFLAGS  ?=
+PKGS     := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
+WARN     := -std=gnu11 -Wall -Wextra -Werror
+# Recursive (=): evaluated when a recipe runs, after `make deps` installed pkg-config.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ENGINE_CFLAGS = $(WARN) $(CFLAGS) -DG_LOG_DOMAIN=\"mwb\" -Iengine $(PKG_CFLAGS)
+DEFAULT_SCENARIO := /x86_64/migration/precopy/unix/plain
+FUZZ_TIME ?= 20
+
+include guestcode/guestcode.mk
+
+ENGINE_SRC := $(wildcard engine/*.c)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/engine/guest-blob.o
+UNIT_SRC   := $(wildcard engine/tests/test-*.c)
+UNIT_BIN   := $(UNIT_SRC:engine/tests/%.c=$(BUILD)/tests/%)
+FUZZ_SRC   := $(wildcard engine/fuzz/fuzz-*.c)
+
+.PHONY: all deps run check check-layering unit asan fuzz bench clean
+.DEFAULT_GOAL := all
+
+all: mwb
+
+mwb: $(BUILD)/mwb
+	cp $< $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/libengine.a: $(ENGINE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/engine/%.o: engine/%.c engine/*.h guestcode/a-b.h
+	@mkdir -p $(@D)
+	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/engine/guest-blob.o: engine/guest-blob.S $(GUEST_IMAGES)
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $<
+
+$(BUILD)/tui/%.o: tui/%.c engine/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/mwb: $(BUILD)/tui/main.o $(BUILD)/libengine.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests link the engine with GLib alone: a curses symbol there fails the link.
+$(BUILD)/tests/%: engine/tests/%.c $(BUILD)/libengine.a
+	@mkdir -p $(@D)
+	$(CC) $(ENGINE_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libengine.a $(PKG_LIBS)
+
+unit: $(UNIT_BIN)
+
+# The engine never sees curses or readline.
+check-layering:
+	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|readline/|term\.h)' engine; then \
+		echo "check-layering: engine/ must not include curses or readline" >&2; exit 1; fi
+	@echo "check-layering: engine/ includes neither curses nor readline"
+
+# ---- set-up ----
+
+DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
+	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps iproute2 python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps:
+	@missing=; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "make deps: everything is installed"; exit 0; fi; \
+	echo "make deps: installing$$missing"; \
+	$(SUDO) apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./mwb run -p $(DEFAULT_SCENARIO)
+
+check: deps
+	@$(MAKE) --no-print-directory all unit check-layering
+	@MWB=$(CURDIR)/mwb UNIT_DIR=$(CURDIR)/$(BUILD)/tests tests/run.sh
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang CFLAGS="$(ASAN_FLAGS)" \
+		build/asan/mwb unit check-layering
+	@MWB=$(CURDIR)/build/asan/mwb UNIT_DIR=$(CURDIR)/build/asan/tests \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+
+FUZZ_BIN := $(FUZZ_SRC:engine/fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/%: engine/fuzz/%.c $(filter-out engine/guest-image.c,$(ENGINE_SRC)) engine/*.h
+	@mkdir -p $(@D)
+	clang $(WARN) $(FUZZ_FLAGS) -Iengine $(PKG_CFLAGS) -o $@ $< \
+		$(filter-out engine/fuzz/%.c engine/%.h,$(filter %.c,$^)) build/default/engine/guest-blob.o $(PKG_LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory build/default/engine/guest-blob.o $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+		mkdir -p build/fuzz/corpus-$$(basename $$f); \
+		echo "fuzz: $$f for $(FUZZ_TIME) s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -n 3; \
+	done
+
+bench: all
+	bench/precopy.sh
+
+clean:
+	rm -rf build mwb

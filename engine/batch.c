@@ -1,0 +1,459 @@
+#define _GNU_SOURCE
+#include "batch.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "journal.h"
+#include "runner.h"
+
+typedef struct {
+	char *path;
+	MwbVerdict verdict;
+	double duration;
+	char *reason;
+	int failed_step;
+	char *failed_name;
+	char *run_dir;
+	gboolean kept;
+} Result;
+
+typedef struct {
+	const MwbRunConfig *cfg;
+	const MwbBatchOptions *opts;
+	GPtrArray *scenarios;
+	guint index;
+	GMainLoop *loop;
+	MwbRunner *runner;
+	GPtrArray *results;
+	guint done_idle;
+	int signal;
+	guint sig_sources[3];
+	GIOChannel *stdin_chan;
+	guint stdin_watch;
+	gboolean prompting;
+	gboolean stopped_early;
+} Batch;
+
+static void start_next (Batch *b);
+
+static void
+result_free (gpointer p)
+{
+	Result *r = p;
+
+	g_free (r->path);
+	g_free (r->reason);
+	g_free (r->failed_name);
+	g_free (r->run_dir);
+	g_free (r);
+}
+
+/* ---- the printer sink ---- */
+
+static void
+out (Batch *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* In TAP mode everything but the test lines is a comment. */
+static void
+out (Batch *b, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+
+	va_start (ap, fmt);
+	text = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	if (!b->opts->tap) {
+		fputs (text, stdout);
+		fflush (stdout);
+		return;
+	}
+	lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i]; i++)
+		if (*lines[i])
+			printf ("# %s\n", lines[i]);
+	fflush (stdout);
+}
+
+static void
+p_run_started (gpointer ctx, MwbRunner *runner, const char *run_dir)
+{
+	Batch *b = ctx;
+	MwbScenario *scn = mwb_runner_scenario (runner);
+
+	out (b, "=== %s: %s\n", scn->path, scn->description);
+	if (b->cfg->verbose)
+		out (b, "    run dir %s\n", run_dir);
+}
+
+static void
+p_step_state (gpointer ctx, MwbRunner *runner, guint index, MwbStepState state, double dur,
+	      const char *reason)
+{
+	Batch *b = ctx;
+	MwbScenario *scn = mwb_runner_scenario (runner);
+	MwbStep *st = mwb_scenario_step (scn, index);
+
+	if (state == MWB_STEP_RUNNING)
+		return;
+	out (b, "  %2u/%-2u %-16s %-7s %6.2f s%s%s\n", index + 1, scn->steps->len, st->name,
+	     mwb_step_state_name (state), dur, reason ? "  " : "", reason ? reason : "");
+}
+
+/* Always shown: the inconsistency lines are the verdict's evidence, as in
+ * migration-test's stderr. The rest only with -v. */
+static void
+p_log (gpointer ctx, MwbRunner *runner, const MwbLogRecord *rec)
+{
+	Batch *b = ctx;
+
+	(void) runner;
+	if (g_str_equal (rec->source, "memcheck")) {
+		out (b, "        %s\n", rec->text);
+		return;
+	}
+	if (!b->cfg->verbose)
+		return;
+	out (b, "    %8.3f %-10s %s %s\n", rec->t_us / 1e6, rec->source,
+	     rec->dir == MWB_LOG_OUT ? ">>" : rec->dir == MWB_LOG_IN ? "<<" : "  ", rec->text);
+}
+
+static void
+prompt (Batch *b)
+{
+	MwbScenario *scn = mwb_runner_scenario (b->runner);
+	guint next = mwb_runner_next_step (b->runner);
+	MwbStep *st = mwb_scenario_step (scn, next);
+
+	/* Only the step's own words and a plain key list: this is zdtm's --sbs. */
+	printf ("  next %u/%u %s: %s\n  [Enter] run it, s skip it, c continue, q abort > ",
+		next + 1, scn->steps->len, st->name, st->about);
+	fflush (stdout);
+	b->prompting = TRUE;
+}
+
+static gboolean
+on_done_idle (gpointer data);
+
+static void
+p_runner_state (gpointer ctx, MwbRunner *runner, MwbRunnerState state, const char *why)
+{
+	Batch *b = ctx;
+
+	(void) runner;
+	if (state == MWB_RUNNER_PAUSED && b->opts->sbs) {
+		prompt (b);
+		return;
+	}
+	if (state == MWB_RUNNER_PAUSED && why && (g_str_has_prefix (why, "event breakpoint")
+						  || g_str_has_prefix (why, "breakpoint"))) {
+		out (b, "  paused: %s\n", why);
+		mwb_runner_continue (b->runner);
+	}
+	if (state == MWB_RUNNER_DONE && !b->done_idle)
+		/* Not from inside the step that just ended: tear down from the loop. */
+		b->done_idle = g_idle_add (on_done_idle, b);
+}
+
+static void
+p_verdict (gpointer ctx, MwbRunner *runner, MwbVerdict verdict, int failed_step, const char *reason,
+	   double dur)
+{
+	Batch *b = ctx;
+	MwbScenario *scn = mwb_runner_scenario (runner);
+	Result *r = g_new0 (Result, 1);
+
+	r->path = g_strdup (scn->path);
+	r->verdict = verdict;
+	r->duration = dur;
+	r->reason = g_strdup (reason);
+	r->failed_step = failed_step;
+	if (failed_step >= 0)
+		r->failed_name = g_strdup (mwb_scenario_step (scn, failed_step)->name);
+	g_ptr_array_add (b->results, r);
+}
+
+static void
+p_run_finished (gpointer ctx, MwbRunner *runner, const char *run_dir, gboolean kept)
+{
+	Batch *b = ctx;
+	Result *r = b->results->len ? b->results->pdata[b->results->len - 1] : NULL;
+	guint n = b->index + 1;
+
+	(void) runner;
+	if (!r)
+		return;
+	r->run_dir = g_strdup (run_dir);
+	r->kept = kept;
+	switch (r->verdict) {
+	case MWB_VERDICT_PASS:
+		if (b->opts->tap)
+			printf ("ok %u %s\n", n, r->path);
+		else
+			out (b, "PASS %s (%.1f s)\n", r->path, r->duration);
+		break;
+	case MWB_VERDICT_SKIP:
+		if (b->opts->tap)
+			printf ("ok %u %s # SKIP %s\n", n, r->path, r->reason ? r->reason : "");
+		else
+			out (b, "SKIP %s: %s\n", r->path, r->reason ? r->reason : "");
+		break;
+	default:
+		if (b->opts->tap)
+			printf ("not ok %u %s\n", n, r->path);
+		if (r->failed_step >= 0)
+			out (b, "FAIL %s at step %d (%s): %s\n", r->path, r->failed_step + 1, r->failed_name,
+			     r->reason ? r->reason : "");
+		else
+			out (b, "FAIL %s: %s\n", r->path, r->reason ? r->reason : "");
+	}
+	if (kept)
+		out (b, "    run directory kept: %s\n", run_dir);
+	fflush (stdout);
+}
+
+static const MwbSinkOps printer = {
+	.run_started = p_run_started,
+	.runner_state = p_runner_state,
+	.step_state = p_step_state,
+	.log = p_log,
+	.verdict = p_verdict,
+	.run_finished = p_run_finished,
+};
+
+/* ---- driving ---- */
+
+static void
+teardown_done (gpointer data)
+{
+	Batch *b = data;
+	Result *r = b->results->len ? b->results->pdata[b->results->len - 1] : NULL;
+	gboolean failed = r && r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
+
+	g_clear_pointer (&b->runner, mwb_runner_free);
+	b->index++;
+	if (b->signal) {
+		g_main_loop_quit (b->loop);
+		return;
+	}
+	if (failed && !b->opts->keep_going && b->index < b->scenarios->len) {
+		b->stopped_early = TRUE;
+		g_main_loop_quit (b->loop);
+		return;
+	}
+	start_next (b);
+}
+
+static gboolean
+on_done_idle (gpointer data)
+{
+	Batch *b = data;
+
+	b->done_idle = 0;
+	b->prompting = FALSE;
+	mwb_runner_teardown (b->runner, G_CALLBACK (teardown_done), b);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+start_next (Batch *b)
+{
+	g_autoptr (GError) err = NULL;
+	MwbScenario *scn;
+	const MwbBackendClass *klass;
+
+	if (b->index >= b->scenarios->len) {
+		g_main_loop_quit (b->loop);
+		return;
+	}
+	scn = b->scenarios->pdata[b->index];
+	klass = mwb_backend_lookup (scn->backend);
+	b->runner = mwb_runner_new (scn, klass, b->cfg);
+	mwb_runner_add_sink (b->runner, &printer, b);
+	if (!mwb_runner_start (b->runner, &err)) {
+		Result *r = g_new0 (Result, 1);
+
+		r->path = g_strdup (scn->path);
+		r->verdict = MWB_VERDICT_FAIL;
+		r->reason = g_strdup (err->message);
+		r->failed_step = -1;
+		g_ptr_array_add (b->results, r);
+		if (b->opts->tap)
+			printf ("not ok %u %s\n", b->index + 1, scn->path);
+		out (b, "FAIL %s: %s\n", scn->path, err->message);
+		mwb_runner_teardown (b->runner, NULL, NULL);
+		teardown_done (b);
+		return;
+	}
+	if (!b->opts->sbs)
+		mwb_runner_continue (b->runner);
+}
+
+static gboolean
+on_stdin (GIOChannel *chan, GIOCondition cond, gpointer data)
+{
+	Batch *b = data;
+	g_autofree char *line = NULL;
+	GIOStatus st;
+
+	(void) cond;
+	st = g_io_channel_read_line (chan, &line, NULL, NULL, NULL);
+	if (st == G_IO_STATUS_AGAIN)
+		return G_SOURCE_CONTINUE;
+	if (st != G_IO_STATUS_NORMAL) {
+		b->stdin_watch = 0;
+		if (b->runner)
+			mwb_runner_abort (b->runner, "standard input closed during --sbs");
+		return G_SOURCE_REMOVE;
+	}
+	if (!b->prompting || !b->runner || mwb_runner_state (b->runner) != MWB_RUNNER_PAUSED)
+		return G_SOURCE_CONTINUE;
+	b->prompting = FALSE;
+	g_strstrip (line);
+	if (!*line)
+		mwb_runner_step (b->runner);
+	else if (g_str_equal (line, "s"))
+		mwb_runner_skip (b->runner, "skipped at the --sbs prompt");
+	else if (g_str_equal (line, "c"))
+		mwb_runner_continue (b->runner);
+	else if (g_str_equal (line, "q"))
+		mwb_runner_abort (b->runner, "aborted at the --sbs prompt");
+	else
+		prompt (b);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+	Batch *b = ((gpointer *) data)[0];
+	int sig = GPOINTER_TO_INT (((gpointer *) data)[1]);
+	g_autofree char *why = g_strdup_printf ("interrupted by SIG%s", sigabbrev_np (sig));
+
+	if (b->signal) {
+		/* A second signal: go now; the guard ends what is left. */
+		fprintf (stderr, "mwb: %s again, exiting at once\n", sigabbrev_np (sig));
+		_exit (128 + sig);
+	}
+	b->signal = sig;
+	fprintf (stderr, "\nmwb: %s: stopping\n", why);
+	if (b->runner && mwb_runner_state (b->runner) != MWB_RUNNER_IDLE)
+		mwb_runner_abort (b->runner, why);
+	else
+		g_main_loop_quit (b->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+write_junit (Batch *b, const char *file)
+{
+	g_autoptr (GString) x = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	guint failures = 0, skipped = 0;
+	double total = 0;
+	g_autoptr (GError) err = NULL;
+
+	for (guint i = 0; i < b->results->len; i++) {
+		Result *r = b->results->pdata[i];
+
+		failures += r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
+		skipped += r->verdict == MWB_VERDICT_SKIP;
+		total += r->duration;
+	}
+	g_string_append_printf (x, "<testsuites>\n <testsuite name=\"mwb\" tests=\"%u\" failures=\"%u\""
+				" skipped=\"%u\" time=\"%.3f\">\n", b->results->len, failures, skipped, total);
+	for (guint i = 0; i < b->results->len; i++) {
+		Result *r = b->results->pdata[i];
+		g_autofree char *dir = g_path_get_dirname (r->path);
+		g_autofree char *base = g_path_get_basename (r->path);
+		g_autofree char *cls = g_strdup (dir + 1);
+		g_autofree char *name = g_markup_escape_text (base, -1);
+		g_autofree char *reason = g_markup_escape_text (r->reason ? r->reason : "", -1);
+
+		g_strdelimit (cls, "/", '.');
+		g_string_append_printf (x, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"", cls, name,
+					r->duration);
+		if (r->verdict == MWB_VERDICT_PASS) {
+			g_string_append (x, "/>\n");
+			continue;
+		}
+		if (r->verdict == MWB_VERDICT_SKIP)
+			g_string_append_printf (x, ">\n   <skipped message=\"%s\"/>\n", reason);
+		else
+			g_string_append_printf (x, ">\n   <failure message=\"%s\">step %d %s%s%s</failure>\n",
+						reason, r->failed_step + 1, r->failed_name ? r->failed_name : "",
+						r->kept ? "; run directory " : "", r->kept ? r->run_dir : "");
+		g_string_append (x, "  </testcase>\n");
+	}
+	g_string_append (x, " </testsuite>\n</testsuites>\n");
+	if (!g_file_set_contents (file, x->str, x->len, &err))
+		fprintf (stderr, "mwb: --junit: %s\n", err->message);
+}
+
+int
+mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
+{
+	Batch b = { 0 };
+	gpointer sigdata[3][2];
+	const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	guint passed = 0, failed = 0, skipped = 0;
+	int rc;
+
+	b.cfg = cfg;
+	b.opts = opts;
+	b.scenarios = scenarios;
+	b.loop = g_main_loop_new (NULL, FALSE);
+	b.results = g_ptr_array_new_with_free_func (result_free);
+	for (int i = 0; i < 3; i++) {
+		sigdata[i][0] = &b;
+		sigdata[i][1] = GINT_TO_POINTER (sigs[i]);
+		b.sig_sources[i] = g_unix_signal_add (sigs[i], on_signal, sigdata[i]);
+	}
+	if (opts->sbs) {
+		b.stdin_chan = g_io_channel_unix_new (STDIN_FILENO);
+		b.stdin_watch = g_io_add_watch (b.stdin_chan, G_IO_IN | G_IO_HUP, on_stdin, &b);
+	}
+	if (opts->tap)
+		printf ("1..%u\n", scenarios->len);
+
+	start_next (&b);
+	if (b.index < scenarios->len || b.runner)
+		g_main_loop_run (b.loop);
+	/* Interrupted between steps of teardown: make sure nothing is left. */
+	if (b.runner) {
+		mwb_runner_teardown (b.runner, NULL, NULL);
+		while (mwb_runner_state (b.runner) != MWB_RUNNER_IDLE)
+			g_main_context_iteration (NULL, TRUE);
+		g_clear_pointer (&b.runner, mwb_runner_free);
+	}
+
+	for (guint i = 0; i < b.results->len; i++) {
+		Result *r = b.results->pdata[i];
+
+		passed += r->verdict == MWB_VERDICT_PASS;
+		skipped += r->verdict == MWB_VERDICT_SKIP;
+		failed += r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
+	}
+	if (b.stopped_early)
+		out (&b, "stopped after the first failure: %u scenario%s not run (--keep-going runs them)\n",
+		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
+	if (opts->junit)
+		write_junit (&b, opts->junit);
+	out (&b, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+
+	rc = b.signal ? 128 + b.signal : failed ? 1 : 0;
+	for (int i = 0; i < 3; i++)
+		g_source_remove (b.sig_sources[i]);
+	if (b.stdin_watch)
+		g_source_remove (b.stdin_watch);
+	if (b.stdin_chan)
+		g_io_channel_unref (b.stdin_chan);
+	g_ptr_array_unref (b.results);
+	g_main_loop_unref (b.loop);
+	return rc;
+}

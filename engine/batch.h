@@ -1,0 +1,18 @@
+/* Headless runs: `mwb run`. Runs the selected scenarios one after another
+ * on a GLib main loop, prints a line per step and a verdict per scenario
+ * (or TAP), writes JUnit, and returns the exit status. */
+#pragma once
+
+#include <glib.h>
+
+#include "run-config.h"
+
+typedef struct {
+	gboolean sbs;		/* zdtm.py's --sbs in line mode */
+	gboolean keep_going;
+	gboolean tap;
+	const char *junit;	/* file, or NULL */
+} MwbBatchOptions;
+
+/* 0: all passed (skips allowed); 1: something failed; 130/143/129: interrupted. */
+int mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOptions *opts);

@@ -1,0 +1,16 @@
+/* The scenario catalogue: every *.scn file under a directory, parsed and
+ * checked against its backend, in file-name order (which keeps QEMU's test
+ * order), and the -p / -r / -a selection over it. */
+#pragma once
+
+#include <glib.h>
+
+#include "scenario.h"
+
+/* $MWB_SCENARIOS, else scenarios/ beside the mwb binary, else the installed copy. */
+char *mwb_catalog_default_dir (void);
+/* MwbScenario*, sorted; the first bad file is an error "file:line: msg". */
+GPtrArray *mwb_catalog_load (const char *dir, GError **error);
+/* An unknown -p path or a -r prefix that matches nothing is an error. */
+GPtrArray *mwb_catalog_select (GPtrArray *catalog, const char *const *paths,
+			       const char *const *prefixes, gboolean all, GError **error);

@@ -1,0 +1,954 @@
+/* The QEMU backend: actions that drive source and destination QEMUs over
+ * QMP, the waits between them, fault injection, and teardown. */
+#include "qemu-backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mwb-error.h"
+
+#define QUIT_GRACE_MS 3000
+
+static void maybe_torn_down (QemuBackend *be);
+
+/* ---- finishing the step in flight ---- */
+
+static void
+clear_wait (QemuBackend *be)
+{
+	be->sr = NULL;
+	be->wait_side = NULL;
+	be->check = NULL;
+	g_clear_pointer (&be->wait_event, g_free);
+	g_clear_pointer (&be->wait_status, g_free);
+	be->wait_count = 0;
+}
+
+void
+qemu_finish_ok (QemuBackend *be, const char *fmt, ...)
+{
+	MwbStepRun *sr = be->sr;
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	if (!sr)
+		return;
+	va_start (ap, fmt);
+	msg = fmt ? g_strdup_vprintf (fmt, ap) : NULL;
+	va_end (ap);
+	clear_wait (be);
+	if (msg)
+		mwb_step_run_ok (sr, "%s", msg);
+	else
+		mwb_step_run_ok (sr, NULL);
+}
+
+void
+qemu_finish_fail (QemuBackend *be, const char *fmt, ...)
+{
+	MwbStepRun *sr = be->sr;
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	if (!sr)
+		return;
+	va_start (ap, fmt);
+	msg = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	clear_wait (be);
+	mwb_step_run_fail (sr, "%s", msg);
+}
+
+void
+qemu_recheck (QemuBackend *be)
+{
+	if (be->sr && be->check)
+		be->check (be);
+}
+
+/* A QEMU dying while a step is in flight is that step's failure, with QEMU's
+ * own last words, unless the step is waiting for exactly that. */
+void
+qemu_on_side_exit (QemuSide *side)
+{
+	QemuBackend *be = side->be;
+	g_autofree char *death = NULL;
+
+	if (be->teardown_done) {
+		maybe_torn_down (be);
+		return;
+	}
+	if (side->quitting) {
+		qemu_recheck (be);
+		return;
+	}
+	if (be->sr && be->check && be->wait_side == side && be->wait_event
+	    && g_str_equal (be->wait_event, "#exit")) {
+		qemu_recheck (be);
+		return;
+	}
+	if (!be->sr || side->death_reported)
+		return;
+	side->death_reported = TRUE;
+	death = qemu_side_death (side);
+	qemu_finish_fail (be, "%s", death);
+}
+
+static void
+inject_kill_dst (QemuBackend *be)
+{
+	QemuSide *dst = qemu_side_get (be, "dst");
+
+	if (!dst || dst->exited || !dst->proc)
+		return;
+	qemu_side_log (dst, "fault kill-dst: SIGKILL to %s (pid %d) during migration", dst->label,
+		       (int) mwb_proc_pid (dst->proc));
+	kill (mwb_proc_pid (dst->proc), SIGKILL);
+}
+
+void
+qemu_on_event (QemuSide *side, const char *event, JsonObject *data)
+{
+	QemuBackend *be = side->be;
+
+	if (g_str_equal (side->role, "src") && g_str_equal (event, "MIGRATION") && data
+	    && g_strcmp0 (json_object_get_string_member_with_default (data, "status", ""), "active") == 0
+	    && mwb_run_config_has_fault (be->cfg, "kill-dst"))
+		inject_kill_dst (be);
+	qemu_recheck (be);
+}
+
+/* ---- helpers for actions ---- */
+
+static QemuBackend *
+QB (MwbBackend *mb)
+{
+	return (QemuBackend *) mb;
+}
+
+/* Binds sr to the backend and finds the side the step names; fails the step
+ * when that side is not there to talk to. */
+static QemuSide *
+begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive)
+{
+	QemuBackend *be = QB (mb);
+	const char *role = mwb_step_run_arg (sr, "role");
+	QemuSide *side;
+
+	be->sr = sr;
+	if (!role) {
+		qemu_finish_fail (be, "no role= given");
+		return NULL;
+	}
+	side = qemu_side_get (be, role);
+	if (!side) {
+		qemu_finish_fail (be, "%s has not been started", qemu_role_label (role) ? qemu_role_label (role) : role);
+		return NULL;
+	}
+	if (need_alive && (side->exited || !side->qmp || !mwb_qmp_is_open (side->qmp))) {
+		g_autofree char *death = side->exited ? qemu_side_death (side) : NULL;
+
+		qemu_finish_fail (be, "%s is not running%s%s", side->label, death ? ": " : "",
+				  death ? death : " (no QMP connection)");
+		return NULL;
+	}
+	be->wait_side = side;
+	return side;
+}
+
+static void
+on_plain_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = data;
+	QemuBackend *be = side->be;
+
+	(void) qmp;
+	(void) ret;
+	if (!be->sr || be->wait_side != side)
+		return;
+	if (eclass) {
+		if (qemu_side_dead (side)) {
+			g_autofree char *death = qemu_side_death (side);
+
+			side->death_reported = TRUE;
+			qemu_finish_fail (be, "%s", death);
+			return;
+		}
+		qemu_finish_fail (be, "%s: %s", eclass, edesc);
+		return;
+	}
+	qemu_finish_ok (be, NULL);
+}
+
+/* "on"/"true"/"1" and the opposites; numbers; otherwise a string. */
+static JsonNode *
+value_node (const char *v)
+{
+	char *end = NULL;
+	gint64 n;
+
+	if (!g_ascii_strcasecmp (v, "on") || !g_ascii_strcasecmp (v, "true"))
+		return json_node_init_boolean (json_node_alloc (), TRUE);
+	if (!g_ascii_strcasecmp (v, "off") || !g_ascii_strcasecmp (v, "false"))
+		return json_node_init_boolean (json_node_alloc (), FALSE);
+	n = g_ascii_strtoll (v, &end, 10);
+	if (*v && end && !*end)
+		return json_node_init_int (json_node_alloc (), n);
+	return json_node_init_string (json_node_alloc (), v);
+}
+
+/* Runs fn for each side a role= names: src, dst or both. */
+static GPtrArray *
+roles_of (MwbStepRun *sr)
+{
+	const char *role = mwb_step_run_arg_or (sr, "role", "");
+	GPtrArray *out = g_ptr_array_new ();
+
+	if (g_str_equal (role, "both")) {
+		g_ptr_array_add (out, "src");
+		g_ptr_array_add (out, "dst");
+	} else {
+		g_ptr_array_add (out, (char *) role);
+	}
+	return out;
+}
+
+/* ---- qemu.start ---- */
+
+static gboolean
+check_started (QemuBackend *be)
+{
+	QemuSide *side = be->wait_side;
+	g_autofree char *var = NULL;
+
+	if (!side->ready || !side->serial)
+		return FALSE;
+	var = g_strdup_printf ("accel-%s", side->role);
+	mwb_runner_set_var (be->runner, var, side->accel);
+	qemu_finish_ok (be, "pid %d, accel %s", (int) mwb_proc_pid (side->proc), side->accel);
+	return TRUE;
+}
+
+static void
+act_start (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	g_autoptr (GError) err = NULL;
+
+	be->sr = sr;
+	if (!qemu_side_start (be, sr, &err)) {
+		qemu_finish_fail (be, "%s", err->message);
+		return;
+	}
+	be->wait_side = qemu_side_get (be, mwb_step_run_arg (sr, "role"));
+	be->check = check_started;
+	mwb_step_run_waiting_for (sr, "%s to connect its QMP and serial sockets", be->wait_side->label);
+}
+
+/* ---- qemu.wait-serial ---- */
+
+static gboolean
+check_serial (QemuBackend *be)
+{
+	QemuSide *side = be->wait_side;
+
+	if (side->markers < be->wait_count)
+		return FALSE;
+	qemu_finish_ok (be, "%u marker%s seen", side->markers, side->markers == 1 ? "" : "s");
+	return TRUE;
+}
+
+static void
+act_wait_serial (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, TRUE);
+	const char *count = mwb_step_run_arg_or (sr, "count", "1");
+
+	if (!side)
+		return;
+	be->wait_count = (guint) MAX (1, atoi (count));
+	be->check = check_serial;
+	mwb_step_run_waiting_for (sr, "'B' #%u on %s's serial port", be->wait_count, side->label);
+	check_serial (be);
+}
+
+/* ---- qemu.caps / qemu.params / qemu.qmp ---- */
+
+typedef struct {
+	QemuBackend *be;
+	MwbStepRun *sr;
+	guint outstanding;
+	char *error;
+} Fanout;
+
+static void
+on_fanout_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	Fanout *f = data;
+
+	(void) qmp;
+	(void) ret;
+	if (eclass && !f->error)
+		f->error = g_strdup_printf ("%s: %s", eclass, edesc);
+	if (--f->outstanding > 0)
+		return;
+	if (f->be->sr == f->sr) {
+		if (f->error)
+			qemu_finish_fail (f->be, "%s", f->error);
+		else
+			qemu_finish_ok (f->be, NULL);
+	}
+	mwb_step_run_unref (f->sr);
+	g_free (f->error);
+	g_free (f);
+}
+
+static gboolean
+is_engine_arg (const char *key)
+{
+	return g_str_equal (key, "role");
+}
+
+/* Sends one command to each side role= names; args_for builds its arguments. */
+static void
+fan_out (MwbBackend *mb, MwbStepRun *sr, const char *command,
+	 JsonNode *(*args_for) (MwbStepRun *sr))
+{
+	QemuBackend *be = QB (mb);
+	g_autoptr (GPtrArray) roles = roles_of (sr);
+	Fanout *f = g_new0 (Fanout, 1);
+
+	be->sr = sr;
+	for (guint i = 0; i < roles->len; i++) {
+		QemuSide *side = qemu_side_get (be, roles->pdata[i]);
+
+		if (!side || side->exited || !side->qmp) {
+			g_free (f);
+			qemu_finish_fail (be, "%s is not running",
+					  qemu_role_label (roles->pdata[i]) ? qemu_role_label (roles->pdata[i])
+									    : (char *) roles->pdata[i]);
+			return;
+		}
+	}
+	f->be = be;
+	f->sr = mwb_step_run_ref (sr);
+	f->outstanding = roles->len;
+	be->wait_side = NULL;
+	mwb_step_run_waiting_for (sr, "the reply to %s", command);
+	for (guint i = 0; i < roles->len; i++)
+		mwb_qmp_execute (qemu_side_get (be, roles->pdata[i])->qmp, command, args_for (sr),
+				 on_fanout_reply, f);
+}
+
+static JsonNode *
+caps_args (MwbStepRun *sr)
+{
+	const MwbStep *step = mwb_step_run_step (sr);
+	JsonArray *caps = json_array_new ();
+	JsonNode *arr = json_node_new (JSON_NODE_ARRAY);
+
+	for (guint i = 0; i < step->args->len; i++) {
+		const char *k = g_array_index (step->args, MwbArg, i).key;
+
+		if (is_engine_arg (k))
+			continue;
+		json_array_add_element (caps, mwb_json_object ("capability", json_node_init_string (json_node_alloc (), k),
+							       "state", value_node (mwb_step_run_arg (sr, k)), NULL));
+	}
+	json_node_take_array (arr, caps);
+	return mwb_json_object ("capabilities", arr, NULL);
+}
+
+static JsonNode *
+params_args (MwbStepRun *sr)
+{
+	const MwbStep *step = mwb_step_run_step (sr);
+	JsonObject *o = json_object_new ();
+	JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+
+	for (guint i = 0; i < step->args->len; i++) {
+		const char *k = g_array_index (step->args, MwbArg, i).key;
+
+		if (!is_engine_arg (k))
+			json_object_set_member (o, k, value_node (mwb_step_run_arg (sr, k)));
+	}
+	json_node_take_object (n, o);
+	return n;
+}
+
+static void
+act_caps (MwbBackend *mb, MwbStepRun *sr)
+{
+	fan_out (mb, sr, "migrate-set-capabilities", caps_args);
+}
+
+static void
+act_params (MwbBackend *mb, MwbStepRun *sr)
+{
+	fan_out (mb, sr, "migrate-set-parameters", params_args);
+}
+
+static void
+act_qmp (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, TRUE);
+	const char *command = mwb_step_run_arg (sr, "command");
+	const char *arguments = mwb_step_run_arg (sr, "arguments");
+	JsonNode *args = NULL;
+
+	if (!side)
+		return;
+	if (arguments) {
+		g_autoptr (GError) err = NULL;
+
+		args = json_from_string (arguments, &err);
+		if (!args || !JSON_NODE_HOLDS_OBJECT (args)) {
+			if (args)
+				json_node_unref (args);
+			qemu_finish_fail (be, "arguments= must be a JSON object: %s",
+					  err ? err->message : "not an object");
+			return;
+		}
+	}
+	mwb_step_run_waiting_for (sr, "the reply to %s from %s", command, side->label);
+	mwb_qmp_execute (side->qmp, command, args, on_plain_reply, side);
+}
+
+/* ---- qemu.incoming ---- */
+
+static void
+on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = data;
+	QemuBackend *be = side->be;
+	JsonArray *addrs;
+	JsonObject *a;
+
+	(void) qmp;
+	if (!be->sr || be->wait_side != side)
+		return;
+	if (eclass) {
+		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
+		return;
+	}
+	addrs = json_object_get_array_member (json_node_get_object (ret), "socket-address");
+	if (!addrs || json_array_get_length (addrs) == 0
+	    || !(a = json_array_get_object_element (addrs, 0))) {
+		qemu_finish_fail (be, "the destination did not say which port it listens on");
+		return;
+	}
+	{
+		g_autofree char *uri = g_strdup_printf ("tcp:%s:%s",
+							json_object_get_string_member_with_default (a, "host", "127.0.0.1"),
+							json_object_get_string_member_with_default (a, "port", "0"));
+
+		mwb_runner_set_var (be->runner, "incoming-uri", uri);
+		qemu_finish_ok (be, "listening on %s", uri);
+	}
+}
+
+static void
+on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = data;
+	QemuBackend *be = side->be;
+	const char *uri;
+
+	(void) ret;
+	if (!be->sr || be->wait_side != side)
+		return;
+	if (eclass) {
+		qemu_finish_fail (be, "%s: %s", eclass, edesc);
+		return;
+	}
+	uri = mwb_step_run_arg (be->sr, "uri");
+	/* Port 0 means "any free port": ask which one it got. */
+	if (g_str_has_prefix (uri, "tcp:") && g_str_has_suffix (uri, ":0")) {
+		mwb_qmp_execute (qmp, "query-migrate", NULL, on_incoming_query, side);
+		return;
+	}
+	mwb_runner_set_var (be->runner, "incoming-uri", uri);
+	qemu_finish_ok (be, "listening on %s", uri);
+}
+
+static void
+act_incoming (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuSide *side = begin (mb, sr, TRUE);
+
+	if (!side)
+		return;
+	mwb_step_run_waiting_for (sr, "migrate-incoming on %s", side->label);
+	mwb_qmp_execute (side->qmp, "migrate-incoming",
+			 mwb_json_object ("uri", json_node_init_string (json_node_alloc (),
+									mwb_step_run_arg (sr, "uri")), NULL),
+			 on_incoming_reply, side);
+}
+
+/* ---- qemu.migrate ---- */
+
+static void
+act_migrate (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuSide *side = begin (mb, sr, TRUE);
+	JsonNode *args;
+
+	if (!side)
+		return;
+	args = mwb_json_object ("uri", json_node_init_string (json_node_alloc (), mwb_step_run_arg (sr, "uri")),
+				NULL);
+	if (mwb_step_run_arg (sr, "resume"))
+		json_object_set_member (json_node_get_object (args), "resume",
+					value_node (mwb_step_run_arg (sr, "resume")));
+	mwb_step_run_waiting_for (sr, "the reply to migrate from %s", side->label);
+	mwb_qmp_execute (side->qmp, "migrate", args, on_plain_reply, side);
+}
+
+/* ---- qemu.wait-migration ---- */
+
+static void
+on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data);
+
+static gboolean
+terminal_status (const char *s)
+{
+	return s && (g_str_equal (s, "completed") || g_str_equal (s, "failed")
+		     || g_str_equal (s, "cancelled"));
+}
+
+static gboolean
+check_migration (QemuBackend *be)
+{
+	QemuSide *side = be->wait_side;
+	const char *st = side->mig_status;
+
+	if (side->exited) {
+		g_autofree char *death = qemu_side_death (side);
+
+		side->death_reported = TRUE;
+		qemu_finish_fail (be, "%s", death);
+		return TRUE;
+	}
+	if (!st || (!g_str_equal (st, be->wait_status) && !terminal_status (st)))
+		return FALSE;
+	/* Ask once more: the reply carries the error text and the statistics,
+	 * and 7.2 may say "completed" before its times are filled in. */
+	be->check = NULL;
+	mwb_qmp_execute (side->qmp, "query-migrate", NULL, on_final_query, side);
+	return TRUE;
+}
+
+static char *
+other_deaths (QemuBackend *be)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init (&it, be->sides);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		QemuSide *s = v;
+
+		if (!s->quitting && !s->death_reported && qemu_side_dead (s)) {
+			s->death_reported = TRUE;
+			return qemu_side_death (s);
+		}
+	}
+	return NULL;
+}
+
+static void
+on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = data;
+	QemuBackend *be = side->be;
+	JsonObject *o;
+	const char *status;
+	g_autofree char *death = NULL;
+
+	if (!be->sr || be->wait_side != side)
+		return;
+	if (eclass) {
+		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
+		return;
+	}
+	o = json_node_get_object (ret);
+	status = json_object_get_string_member_with_default (o, "status", side->mig_status);
+	if (g_str_equal (status, "completed") && json_object_get_int_member_with_default (o, "total-time", 0) == 0
+	    && g_str_equal (side->role, "src")) {
+		mwb_qmp_execute (qmp, "query-migrate", NULL, on_final_query, side);
+		return;
+	}
+	if (g_str_equal (status, be->wait_status)) {
+		JsonObject *ram = json_object_has_member (o, "ram") ? json_object_get_object_member (o, "ram") : NULL;
+
+		if (ram)
+			qemu_finish_ok (be, "%s in %" G_GINT64_FORMAT " ms, downtime %" G_GINT64_FORMAT
+					" ms, %" G_GINT64_FORMAT " bytes, %" G_GINT64_FORMAT " dirty syncs",
+					status, json_object_get_int_member_with_default (o, "total-time", 0),
+					json_object_get_int_member_with_default (o, "downtime", 0),
+					json_object_get_int_member_with_default (ram, "transferred", 0),
+					json_object_get_int_member_with_default (ram, "dirty-sync-count", 0));
+		else
+			qemu_finish_ok (be, "%s", status);
+		return;
+	}
+	/* A dead peer is the story; QEMU's "Unable to write to socket" is only its echo. */
+	death = other_deaths (be);
+	if (death)
+		qemu_finish_fail (be, "%s (migration %s: %s)", death, status,
+				  json_object_get_string_member_with_default (o, "error-desc", "no error given"));
+	else
+		qemu_finish_fail (be, "migration %s on %s: %s", status, side->label,
+				  json_object_get_string_member_with_default (o, "error-desc", "no error given"));
+}
+
+static void
+act_wait_migration (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, FALSE);
+
+	if (!side)
+		return;
+	be->wait_status = g_strdup (mwb_step_run_arg_or (sr, "status", "completed"));
+	be->check = check_migration;
+	mwb_step_run_waiting_for (sr, "MIGRATION status=%s on %s", be->wait_status, side->label);
+	check_migration (be);
+}
+
+/* ---- qemu.wait-event ---- */
+
+static gboolean
+check_event (QemuBackend *be)
+{
+	QemuSide *side = be->wait_side;
+	guint n = GPOINTER_TO_UINT (g_hash_table_lookup (side->events, be->wait_event));
+
+	if (n >= be->wait_count) {
+		qemu_finish_ok (be, "%s seen", be->wait_event);
+		return TRUE;
+	}
+	if (side->exited) {
+		g_autofree char *death = qemu_side_death (side);
+
+		side->death_reported = TRUE;
+		qemu_finish_fail (be, "%s", death);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+act_wait_event (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, FALSE);
+
+	if (!side)
+		return;
+	/* Events are counted from the side's start: one that came early still counts. */
+	be->wait_event = g_strdup (mwb_step_run_arg (sr, "event"));
+	be->wait_count = (guint) MAX (1, atoi (mwb_step_run_arg_or (sr, "count", "1")));
+	be->check = check_event;
+	mwb_step_run_waiting_for (sr, "event %s on %s", be->wait_event, side->label);
+	check_event (be);
+}
+
+/* ---- qemu.check-running ---- */
+
+static void
+on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = data;
+	QemuBackend *be = side->be;
+	JsonObject *o;
+
+	(void) qmp;
+	if (!be->sr || be->wait_side != side)
+		return;
+	if (eclass) {
+		qemu_finish_fail (be, "query-status: %s: %s", eclass, edesc);
+		return;
+	}
+	o = json_node_get_object (ret);
+	if (json_object_get_boolean_member_with_default (o, "running", FALSE))
+		qemu_finish_ok (be, "%s is running", side->label);
+	else
+		qemu_finish_fail (be, "%s is not running: status %s", side->label,
+				  json_object_get_string_member_with_default (o, "status", "?"));
+}
+
+static void
+act_check_running (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuSide *side = begin (mb, sr, TRUE);
+
+	if (!side)
+		return;
+	mwb_qmp_execute (side->qmp, "query-status", NULL, on_query_status, side);
+}
+
+/* ---- qemu.quit / qemu.wait-exit ---- */
+
+static gboolean
+check_exit (QemuBackend *be)
+{
+	QemuSide *side = be->wait_side;
+	const char *want = be->sr ? mwb_step_run_arg (be->sr, "status") : NULL;
+	g_autofree char *how = NULL;
+
+	if (!side->exited)
+		return FALSE;
+	how = qemu_side_death (side);
+	side->death_reported = TRUE;
+	if (want && !(WIFEXITED (side->exit_status) && WEXITSTATUS (side->exit_status) == atoi (want)))
+		qemu_finish_fail (be, "expected exit status %s: %s", want, how);
+	else
+		qemu_finish_ok (be, "%s", how);
+	return TRUE;
+}
+
+static void
+act_quit (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, TRUE);
+
+	if (!side)
+		return;
+	side->quitting = TRUE;
+	be->check = check_exit;
+	mwb_step_run_waiting_for (sr, "%s to exit after quit", side->label);
+	mwb_qmp_execute (side->qmp, "quit", NULL, NULL, NULL);
+}
+
+static void
+act_wait_exit (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+	QemuSide *side = begin (mb, sr, FALSE);
+
+	if (!side)
+		return;
+	be->wait_event = g_strdup ("#exit");
+	be->check = check_exit;
+	mwb_step_run_waiting_for (sr, "%s to exit", side->label);
+	check_exit (be);
+}
+
+/* ---- the class ---- */
+
+static const char *const role_only[] = { "role", NULL };
+static const char *const start_opt[] = { "incoming", "uuid", "boot", "ram", "machine", "args", NULL };
+static const char *const serial_opt[] = { "marker", "count", NULL };
+static const char *const uri_req[] = { "role", "uri", NULL };
+static const char *const migrate_opt[] = { "resume", NULL };
+static const char *const status_opt[] = { "status", NULL };
+static const char *const event_req[] = { "role", "event", NULL };
+static const char *const count_opt[] = { "count", NULL };
+static const char *const qmp_req[] = { "role", "command", NULL };
+static const char *const qmp_opt[] = { "arguments", NULL };
+static const char *const any_opt[] = { "*", NULL };
+
+static const MwbActionDef qemu_actions[] = {
+	{ "qemu.start", "start a QEMU (role=src|dst) with the a-b guest and connect to its QMP",
+	  role_only, start_opt, 30, act_start },
+	{ "qemu.wait-serial", "wait for the guest's 'B' marker on the serial port",
+	  role_only, serial_opt, 60, act_wait_serial },
+	{ "qemu.caps", "migrate-set-capabilities: NAME=on|off ... on role=src|dst|both",
+	  role_only, any_opt, 10, act_caps },
+	{ "qemu.params", "migrate-set-parameters: NAME=VALUE ... on role=src|dst|both",
+	  role_only, any_opt, 10, act_params },
+	{ "qemu.incoming", "migrate-incoming on the destination; sets ${incoming-uri}",
+	  uri_req, NULL, 10, act_incoming },
+	{ "qemu.migrate", "start the migration on the source", uri_req, migrate_opt, 10, act_migrate },
+	{ "qemu.wait-migration", "wait for MIGRATION status=STATUS (default completed)",
+	  role_only, status_opt, 120, act_wait_migration },
+	{ "qemu.wait-event", "wait for a QMP event (counted from the side's start)",
+	  event_req, count_opt, 60, act_wait_event },
+	{ "qemu.qmp", "send any QMP command (arguments= a JSON object)", qmp_req, qmp_opt, 30, act_qmp },
+	{ "qemu.check-running", "query-status: the side must be running", role_only, NULL, 10,
+	  act_check_running },
+	{ "qemu.check-memory", "stop the side and check guest memory with QEMU's check_guests_ram rule",
+	  role_only, NULL, 120, qemu_action_check_memory },
+	{ "qemu.quit", "quit a QEMU and wait for it to exit", role_only, NULL, 15, act_quit },
+	{ "qemu.wait-exit", "wait for a QEMU to exit (status=N to require one)", role_only, status_opt, 30,
+	  act_wait_exit },
+	{ NULL, NULL, NULL, NULL, 0, NULL },
+};
+
+static char *
+find_qemu (const MwbRunConfig *cfg, const char *role)
+{
+	const char *env_role = g_str_equal (role, "src") ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST";
+	const char *bin = cfg->qemu_bin;
+
+	if (!bin)
+		bin = g_getenv (env_role);
+	if (!bin)
+		bin = g_getenv ("QTEST_QEMU_BINARY");
+	if (!bin)
+		bin = "qemu-system-x86_64";
+	return g_strdup (bin);
+}
+
+/* QEMU's test prints 'B' every 64 passes. On a nested KVM like these
+ * machines' a pass over 100 MiB takes ~27 ms instead of ~2 ms under TCG, so
+ * 64 passes would make every liveness wait cost seconds. The period changes
+ * only how often the guest says it is alive, never what it dirties. */
+static guint32
+marker_period (const MwbRunConfig *cfg, guint32 tcg_period)
+{
+	int fd;
+
+	if (cfg->accel && g_str_equal (cfg->accel, "tcg"))
+		return tcg_period;
+	fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return tcg_period;
+	close (fd);
+	return MAX (1, tcg_period / 16);
+}
+
+static MwbBackend *
+qemu_create (MwbRunner *runner, GError **error)
+{
+	QemuBackend *be = g_new0 (QemuBackend, 1);
+	const MwbRunConfig *cfg = mwb_runner_config (runner);
+	g_autoptr (GBytes) rom = NULL;
+	g_autoptr (GBytes) disk = NULL;
+	g_autofree char *found = NULL;
+	gsize len;
+	gconstpointer p;
+
+	be->parent.klass = &mwb_qemu_backend;
+	be->runner = runner;
+	be->cfg = cfg;
+	be->sides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) qemu_side_free);
+	be->qemu_bin = find_qemu (cfg, "src");
+	found = g_find_program_in_path (be->qemu_bin);
+	if (!found) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND,
+			     "QEMU binary '%s' not found (use --qemu BIN or QTEST_QEMU_BINARY)", be->qemu_bin);
+		goto fail;
+	}
+	if (!mwb_guest_params_for (cfg->guest_mem, &be->guest, error))
+		goto fail;
+	be->guest.period = marker_period (cfg, be->guest.period);
+	be->guest_rom = g_build_filename (mwb_runner_run_dir (runner), "guest.rom", NULL);
+	be->guest_disk = g_build_filename (mwb_runner_run_dir (runner), "bootsect", NULL);
+	rom = mwb_guest_image (MWB_GUEST_ROM, &be->guest);
+	disk = mwb_guest_image (MWB_GUEST_BOOTSECT, &be->guest);
+	p = g_bytes_get_data (rom, &len);
+	if (!g_file_set_contents (be->guest_rom, p, len, error))
+		goto fail;
+	p = g_bytes_get_data (disk, &len);
+	if (!g_file_set_contents (be->guest_disk, p, len, error))
+		goto fail;
+	{
+		g_autofree char *r = g_strdup_printf ("0x%x", be->guest.start);
+		g_autofree char *e = g_strdup_printf ("0x%x", be->guest.end);
+
+		mwb_runner_set_var (runner, "guest-start", r);
+		mwb_runner_set_var (runner, "guest-end", e);
+	}
+	mwb_runner_logf (runner, "engine", "QEMU %s; guest dirties [0x%x, 0x%x), 'B' every %u passes",
+			 found, be->guest.start, be->guest.end, be->guest.period);
+	return &be->parent;
+
+fail:
+	g_hash_table_unref (be->sides);
+	g_free (be->qemu_bin);
+	g_free (be->guest_rom);
+	g_free (be->guest_disk);
+	g_free (be);
+	return NULL;
+}
+
+static void
+qemu_cancel_step (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuBackend *be = QB (mb);
+
+	if (be->sr == sr)
+		clear_wait (be);
+}
+
+static gboolean
+teardown_finish (gpointer data)
+{
+	QemuBackend *be = data;
+	GCallback done = be->teardown_done;
+
+	be->teardown_idle = 0;
+	be->teardown_done = NULL;
+	if (done)
+		((void (*) (gpointer)) done) (be->teardown_data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_torn_down (QemuBackend *be)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init (&it, be->sides);
+	while (g_hash_table_iter_next (&it, &k, &v))
+		if (((QemuSide *) v)->proc && !((QemuSide *) v)->exited)
+			return;
+	if (be->teardown_done && !be->teardown_idle)
+		be->teardown_idle = g_idle_add (teardown_finish, be);
+}
+
+static void
+qemu_teardown (MwbBackend *mb, GCallback done, gpointer data)
+{
+	QemuBackend *be = QB (mb);
+	GHashTableIter it;
+	gpointer k, v;
+
+	clear_wait (be);
+	be->teardown_done = done;
+	be->teardown_data = data;
+	g_hash_table_iter_init (&it, be->sides);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		QemuSide *side = v;
+
+		if (!side->proc || side->exited)
+			continue;
+		side->quitting = TRUE;
+		mwb_proc_terminate (side->proc, QUIT_GRACE_MS);
+	}
+	/* The rest arrives through qemu_on_side_exit. */
+	maybe_torn_down (be);
+}
+
+static void
+qemu_destroy (MwbBackend *mb)
+{
+	QemuBackend *be = QB (mb);
+
+	g_clear_handle_id (&be->teardown_idle, g_source_remove);
+	clear_wait (be);
+	g_hash_table_unref (be->sides);
+	g_free (be->qemu_bin);
+	g_free (be->guest_rom);
+	g_free (be->guest_disk);
+	g_free (be);
+}
+
+const MwbBackendClass mwb_qemu_backend = {
+	.name = "qemu",
+	.actions = qemu_actions,
+	.create = qemu_create,
+	.cancel_step = qemu_cancel_step,
+	.teardown = qemu_teardown,
+	.destroy = qemu_destroy,
+};

@@ -1,0 +1,88 @@
+/* Private to the QEMU backend: one QEMU process ("side") and the backend's
+ * state shared by its actions. */
+#pragma once
+
+#include <gio/gio.h>
+#include <stdio.h>
+#include <json-glib/json-glib.h>
+
+#include "backend.h"
+#include "guest-image.h"
+#include "proc.h"
+#include "qmp.h"
+#include "runner.h"
+
+typedef struct _QemuBackend QemuBackend;
+
+typedef struct {
+	QemuBackend *be;
+	char *role;		/* "src", "dst" */
+	char *label;		/* "source QEMU", "destination QEMU" */
+	char *log_source;	/* "qmp-src" */
+	MwbProc *proc;
+	GSocketListener *listener;
+	GCancellable *cancel;
+	MwbQmp *qmp;
+	GSocketConnection *serial;
+	char serial_buf[4096];
+	FILE *serial_file;
+	FILE *qmp_log;
+	guint markers;		/* 'B's seen on the serial port */
+	gboolean started;	/* 'A' seen */
+	gboolean ready;		/* QMP capabilities negotiated */
+	GHashTable *events;	/* event name -> count seen */
+	char *mig_status;	/* last MIGRATION status */
+	char *ram_file;		/* guest RAM backing file, when file-backed */
+	char *accel;		/* what QEMU reported it uses */
+	GPtrArray *stderr_tail;	/* last few stderr lines */
+	gboolean quitting;	/* mwb asked it to go: its exit is no news */
+	gboolean exited;
+	int exit_status;
+	gboolean death_reported;
+} QemuSide;
+
+typedef gboolean (*QemuCheck) (QemuBackend *be);
+
+struct _QemuBackend {
+	MwbBackend parent;
+	MwbRunner *runner;
+	const MwbRunConfig *cfg;
+	GHashTable *sides;	/* role -> QemuSide* */
+	char *qemu_bin;
+	MwbGuestParams guest;
+	char *guest_rom;
+	char *guest_disk;
+	/* the step in flight and what it waits for */
+	MwbStepRun *sr;
+	QemuSide *wait_side;
+	QemuCheck check;
+	char *wait_event;
+	guint wait_count;
+	char *wait_status;
+	/* teardown */
+	guint alive;
+	GCallback teardown_done;
+	gpointer teardown_data;
+	guint teardown_idle;
+};
+
+/* qemu-side.c */
+QemuSide *qemu_side_get (QemuBackend *be, const char *role);
+gboolean qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error);
+void qemu_side_free (QemuSide *side);
+/* "destination QEMU (pid 123) killed by signal 9 (SIGKILL)" plus its last stderr */
+char *qemu_side_death (QemuSide *side);
+/* Whether the side has died (even if the exit has not been processed yet). */
+gboolean qemu_side_dead (QemuSide *side);
+void qemu_side_log (QemuSide *side, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+const char *qemu_role_label (const char *role);
+
+/* qemu-backend.c */
+void qemu_recheck (QemuBackend *be);
+void qemu_finish_ok (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+void qemu_finish_fail (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+void qemu_on_event (QemuSide *side, const char *event, JsonObject *data);
+void qemu_on_side_exit (QemuSide *side);
+
+/* qemu-memory.c */
+void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

@@ -1,0 +1,62 @@
+#include "run-config.h"
+
+#include <string.h>
+
+MwbRunConfig *
+mwb_run_config_new (void)
+{
+	MwbRunConfig *cfg = g_new0 (MwbRunConfig, 1);
+
+	cfg->keep = MWB_KEEP_FAILED;
+	cfg->wraps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	cfg->faults = g_ptr_array_new_with_free_func (g_free);
+	cfg->guest_mem = 128 * 1024 * 1024;
+	cfg->step_timeout_scale = 1.0;
+	return cfg;
+}
+
+void
+mwb_run_config_free (MwbRunConfig *cfg)
+{
+	if (!cfg)
+		return;
+	g_free (cfg->workdir);
+	g_free (cfg->accel);
+	g_free (cfg->qemu_bin);
+	g_hash_table_unref (cfg->wraps);
+	g_ptr_array_unref (cfg->faults);
+	g_free (cfg);
+}
+
+gboolean
+mwb_run_config_has_fault (const MwbRunConfig *cfg, const char *name)
+{
+	for (guint i = 0; i < cfg->faults->len; i++)
+		if (g_str_equal (cfg->faults->pdata[i], name))
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+mwb_parse_size (const char *s, guint64 *out)
+{
+	char *end = NULL;
+	guint64 v, mult = 1;
+
+	if (!s || !g_ascii_isdigit (*s))
+		return FALSE;
+	v = g_ascii_strtoull (s, &end, 10);
+	switch (g_ascii_toupper (*end)) {
+	case 'K': mult = 1ULL << 10; end++; break;
+	case 'M': mult = 1ULL << 20; end++; break;
+	case 'G': mult = 1ULL << 30; end++; break;
+	case 'T': mult = 1ULL << 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += (end[0] == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v == 0 || v > G_MAXUINT64 / mult)
+		return FALSE;
+	*out = v * mult;
+	return TRUE;
+}

@@ -1,0 +1,284 @@
+/* mwb's entry point: parses the command line and hands over to the engine's
+ * batch driver. The curses workbench will start here too, after the batch
+ * commands are decided, so that `mwb run` never touches the terminal. */
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "batch.h"
+#include "catalog.h"
+#include "guard.h"
+#include "run-config.h"
+
+#define MWB_VERSION "0.1"
+
+static const char usage_text[] =
+	"usage: mwb list [-p PATH]... [-r PREFIX]... [-v]\n"
+	"       mwb run  [-p PATH]... [-r PREFIX]... [-a] [--sbs] [--keep-going]\n"
+	"                [--keep always|failed|never] [--workdir DIR] [--accel kvm|tcg]\n"
+	"                [--qemu BIN] [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
+	"                [--guest-mem SIZE] [--tap] [--junit FILE] [-v]\n"
+	"       mwb actions\n"
+	"       mwb --version\n"
+	"Scenarios are read from $MWB_SCENARIOS, or scenarios/ beside the binary.\n"
+	"See mwb(1).\n";
+
+static int
+usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs ("mwb: ", stderr);
+	va_start (ap, fmt);
+	vfprintf (stderr, fmt, ap);
+	va_end (ap);
+	fputc ('\n', stderr);
+	return 2;
+}
+
+typedef struct {
+	char **paths;
+	char **prefixes;
+	gboolean all;
+	gboolean sbs;
+	gboolean keep_going;
+	char *keep;
+	char *workdir;
+	char *accel;
+	char *qemu;
+	char **wraps;
+	char **faults;
+	double timeout;
+	char *guest_mem;
+	gboolean tap;
+	char *junit;
+	gboolean verbose;
+	char *scenarios;
+} Opts;
+
+static void
+opts_clear (Opts *o)
+{
+	g_strfreev (o->paths);
+	g_strfreev (o->prefixes);
+	g_free (o->keep);
+	g_free (o->workdir);
+	g_free (o->accel);
+	g_free (o->qemu);
+	g_strfreev (o->wraps);
+	g_strfreev (o->faults);
+	g_free (o->guest_mem);
+	g_free (o->junit);
+	g_free (o->scenarios);
+}
+
+static const char *const known_faults[] = { "dst-write", "kill-dst", NULL };
+static const char *const known_roles[] = { "src", "dst", NULL };
+
+static int
+build_config (Opts *o, MwbRunConfig *cfg)
+{
+	if (o->keep) {
+		if (g_str_equal (o->keep, "always"))
+			cfg->keep = MWB_KEEP_ALWAYS;
+		else if (g_str_equal (o->keep, "failed"))
+			cfg->keep = MWB_KEEP_FAILED;
+		else if (g_str_equal (o->keep, "never"))
+			cfg->keep = MWB_KEEP_NEVER;
+		else
+			return usage_error ("--keep takes always, failed or never, not '%s'", o->keep);
+	}
+	if (o->accel && !g_str_equal (o->accel, "kvm") && !g_str_equal (o->accel, "tcg"))
+		return usage_error ("--accel takes kvm or tcg, not '%s'", o->accel);
+	if (o->workdir && !g_file_test (o->workdir, G_FILE_TEST_IS_DIR))
+		return usage_error ("--workdir %s: not a directory", o->workdir);
+	if (o->guest_mem) {
+		if (!mwb_parse_size (o->guest_mem, &cfg->guest_mem) || cfg->guest_mem % (1024 * 1024))
+			return usage_error ("--guest-mem takes a size in whole MiB such as 128M or 1G, not '%s'",
+					    o->guest_mem);
+	}
+	if (o->timeout < 0)
+		return usage_error ("--timeout must not be negative");
+	for (char **w = o->wraps; w && *w; w++) {
+		const char *eq = strchr (*w, '=');
+		g_autofree char *role = eq ? g_strndup (*w, eq - *w) : NULL;
+
+		if (!role || !g_strv_contains (known_roles, role) || !eq[1])
+			return usage_error ("--wrap takes ROLE=PREFIX with ROLE src or dst, not '%s'", *w);
+		g_hash_table_insert (cfg->wraps, g_steal_pointer (&role), g_strdup (eq + 1));
+	}
+	for (char **f = o->faults; f && *f; f++) {
+		if (!g_strv_contains (known_faults, *f))
+			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst)", *f);
+		g_ptr_array_add (cfg->faults, g_strdup (*f));
+	}
+	cfg->workdir = g_strdup (o->workdir);
+	cfg->accel = g_strdup (o->accel);
+	cfg->qemu_bin = g_strdup (o->qemu);
+	cfg->timeout_s = o->timeout;
+	cfg->verbose = o->verbose;
+	return 0;
+}
+
+static GPtrArray *
+load_catalog (Opts *o, int *rc)
+{
+	g_autofree char *dir = o->scenarios ? g_strdup (o->scenarios) : mwb_catalog_default_dir ();
+	g_autoptr (GError) err = NULL;
+	GPtrArray *cat = mwb_catalog_load (dir, &err);
+
+	if (!cat)
+		*rc = usage_error ("%s", err->message);
+	return cat;
+}
+
+static int
+cmd_list (Opts *o)
+{
+	int rc = 0;
+	g_autoptr (GPtrArray) cat = load_catalog (o, &rc);
+	g_autoptr (GPtrArray) sel = NULL;
+	g_autoptr (GError) err = NULL;
+
+	if (!cat)
+		return rc;
+	sel = mwb_catalog_select (cat, (const char *const *) o->paths, (const char *const *) o->prefixes,
+				  !o->paths && !o->prefixes, &err);
+	if (!sel)
+		return usage_error ("%s", err->message);
+	for (guint i = 0; i < sel->len; i++) {
+		MwbScenario *scn = sel->pdata[i];
+
+		if (o->verbose)
+			printf ("%-50s %s\n", scn->path, scn->description);
+		else
+			printf ("%s\n", scn->path);
+	}
+	return 0;
+}
+
+static int
+cmd_run (Opts *o)
+{
+	int rc = 0;
+	g_autoptr (GPtrArray) cat = NULL;
+	g_autoptr (GPtrArray) sel = NULL;
+	g_autoptr (GError) err = NULL;
+	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
+	MwbBatchOptions bo = { 0 };
+
+	if ((rc = build_config (o, cfg)))
+		return rc;
+	if (!o->paths && !o->prefixes && !o->all)
+		return usage_error ("run: nothing selected (give -p PATH, -r PREFIX or -a)");
+	if (o->sbs && !isatty (STDIN_FILENO))
+		return usage_error ("--sbs waits for Enter on a terminal, and standard input is not one");
+	if (o->sbs && o->tap)
+		return usage_error ("--sbs and --tap do not go together");
+	if (!(cat = load_catalog (o, &rc)))
+		return rc;
+	sel = mwb_catalog_select (cat, (const char *const *) o->paths, (const char *const *) o->prefixes,
+				  o->all, &err);
+	if (!sel)
+		return usage_error ("%s", err->message);
+	bo.sbs = o->sbs;
+	bo.keep_going = o->keep_going;
+	bo.tap = o->tap;
+	bo.junit = o->junit;
+	return mwb_batch_run (sel, cfg, &bo);
+}
+
+static int
+cmd_actions (void)
+{
+	const MwbBackendClass *klass = mwb_backend_lookup ("qemu");
+
+	for (const MwbActionDef *a = klass->actions; a->name; a++)
+		printf ("%-22s %s\n", a->name, a->summary);
+	return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+	Opts o = { 0 };
+	g_autoptr (GOptionContext) ctx = NULL;
+	g_autoptr (GError) err = NULL;
+	const char *cmd;
+	int rc;
+	GOptionEntry entries[] = {
+		{ "path", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.paths, "Scenario path (exact)", "PATH" },
+		{ "prefix", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &o.prefixes,
+		  "Scenarios under a path prefix (whole components)", "PREFIX" },
+		{ "all", 'a', 0, G_OPTION_ARG_NONE, &o.all, "All scenarios", NULL },
+		{ "sbs", 0, 0, G_OPTION_ARG_NONE, &o.sbs, "Step by step: wait for Enter before each step", NULL },
+		{ "keep-going", 0, 0, G_OPTION_ARG_NONE, &o.keep_going, "Go on after a failed scenario", NULL },
+		{ "keep", 0, 0, G_OPTION_ARG_STRING, &o.keep, "Keep run directories: always, failed, never",
+		  "WHEN" },
+		{ "workdir", 0, 0, G_OPTION_ARG_FILENAME, &o.workdir, "Make run directories here", "DIR" },
+		{ "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel, "Force an accelerator: kvm or tcg", "ACCEL" },
+		{ "qemu", 0, 0, G_OPTION_ARG_FILENAME, &o.qemu, "QEMU binary", "BIN" },
+		{ "wrap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.wraps, "Run ROLE under a prefix command",
+		  "ROLE=PREFIX" },
+		{ "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault: dst-write, kill-dst",
+		  "SPEC" },
+		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout, "Limit each scenario to SECONDS", "SECONDS" },
+		{ "guest-mem", 0, 0, G_OPTION_ARG_STRING, &o.guest_mem, "Guest memory (default 128M)", "SIZE" },
+		{ "tap", 0, 0, G_OPTION_ARG_NONE, &o.tap, "Print TAP", NULL },
+		{ "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit, "Write JUnit XML", "FILE" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Show every log record", NULL },
+		{ "scenarios", 0, 0, G_OPTION_ARG_FILENAME, &o.scenarios, "Scenario directory", "DIR" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	setlocale (LC_ALL, "");
+	/* Before anything else, and before GLib starts any thread. */
+	if (!mwb_guard_start ())
+		return usage_error ("cannot start the process guard");
+
+	if (argc < 2) {
+		fputs (usage_text, stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (g_str_equal (cmd, "--version")) {
+		printf ("mwb %s\n", MWB_VERSION);
+		return 0;
+	}
+	if (g_str_equal (cmd, "--help") || g_str_equal (cmd, "-h") || g_str_equal (cmd, "help")) {
+		fputs (usage_text, stdout);
+		return 0;
+	}
+	if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions"))
+		return usage_error ("unknown command '%s'\n%s", cmd, usage_text);
+
+	ctx = g_option_context_new (NULL);
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	g_option_context_set_help_enabled (ctx, TRUE);
+	argv[1] = argv[0];
+	argc--;
+	argv++;
+	if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+		rc = usage_error ("%s", err->message);
+		goto out;
+	}
+	if (argc > 1) {
+		rc = usage_error ("unexpected argument '%s'", argv[1]);
+		goto out;
+	}
+	if (g_str_equal (cmd, "list"))
+		rc = cmd_list (&o);
+	else if (g_str_equal (cmd, "actions"))
+		rc = cmd_actions ();
+	else
+		rc = cmd_run (&o);
+out:
+	opts_clear (&o);
+	return rc;
+}
