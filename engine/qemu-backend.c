@@ -25,6 +25,9 @@ clear_wait (QemuBackend *be)
 	be->check = NULL;
 	g_clear_pointer (&be->wait_event, g_free);
 	g_clear_pointer (&be->wait_status, g_free);
+	g_clear_pointer (&be->pending_fail, g_free);
+	be->pending_echo = FALSE;
+	g_clear_handle_id (&be->grace_timer, g_source_remove);
 	be->wait_count = 0;
 }
 
@@ -95,7 +98,10 @@ qemu_on_side_exit (QemuSide *side)
 		return;
 	side->death_reported = TRUE;
 	death = qemu_side_death (side);
-	qemu_finish_fail (be, "%s", death);
+	if (be->pending_fail && !be->pending_echo)
+		qemu_finish_fail (be, "%s (then: %s)", death, be->pending_fail);
+	else
+		qemu_finish_fail (be, "%s", death);
 }
 
 static void
@@ -170,14 +176,9 @@ on_plain_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 	(void) ret;
 	if (!be->sr || be->wait_side != side)
 		return;
+	if (qemu_reply_closed (be, eclass, mwb_step_run_step (be->sr)->action))
+		return;
 	if (eclass) {
-		if (qemu_side_dead (side)) {
-			g_autofree char *death = qemu_side_death (side);
-
-			side->death_reported = TRUE;
-			qemu_finish_fail (be, "%s", death);
-			return;
-		}
 		qemu_finish_fail (be, "%s: %s", eclass, edesc);
 		return;
 	}
@@ -433,6 +434,8 @@ on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 	(void) qmp;
 	if (!be->sr || be->wait_side != side)
 		return;
+	if (qemu_reply_closed (be, eclass, "query-migrate"))
+		return;
 	if (eclass) {
 		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
 		return;
@@ -462,6 +465,8 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 
 	(void) ret;
 	if (!be->sr || be->wait_side != side)
+		return;
+	if (qemu_reply_closed (be, eclass, "migrate-incoming"))
 		return;
 	if (eclass) {
 		qemu_finish_fail (be, "%s: %s", eclass, edesc);
@@ -544,22 +549,66 @@ check_migration (QemuBackend *be)
 	return TRUE;
 }
 
-static char *
-other_deaths (QemuBackend *be)
+static gboolean
+on_grace_over (gpointer data)
+{
+	QemuBackend *be = data;
+	g_autofree char *why = g_steal_pointer (&be->pending_fail);
+
+	be->grace_timer = 0;
+	qemu_finish_fail (be, "%s", why);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+peer_running (QemuBackend *be, QemuSide *self)
 {
 	GHashTableIter it;
 	gpointer k, v;
 
 	g_hash_table_iter_init (&it, be->sides);
-	while (g_hash_table_iter_next (&it, &k, &v)) {
-		QemuSide *s = v;
+	while (g_hash_table_iter_next (&it, &k, &v))
+		if (v != self && !((QemuSide *) v)->exited && !((QemuSide *) v)->quitting)
+			return TRUE;
+	return FALSE;
+}
 
-		if (!s->quitting && !s->death_reported && qemu_side_dead (s)) {
-			s->death_reported = TRUE;
-			return qemu_side_death (s);
-		}
+/* When a migration fails because the peer died, the failing side often says
+ * so first ("Broken pipe") and the peer's death reaches mwb a moment later.
+ * The death is the story: give it a moment to arrive. */
+static void
+fail_migration (QemuBackend *be, QemuSide *side, const char *why)
+{
+	if (!peer_running (be, side)) {
+		qemu_finish_fail (be, "%s", why);
+		return;
 	}
-	return NULL;
+	be->pending_fail = g_strdup (why);
+	be->check = NULL;
+	be->grace_timer = g_timeout_add (500, on_grace_over, be);
+}
+
+/* A QMP connection that closes under a command means QEMU is on its way
+ * out: wait for its exit status and last words rather than blame the socket. */
+static void
+await_death (QemuBackend *be, const char *why)
+{
+	be->pending_fail = g_strdup (why);
+	be->pending_echo = TRUE;
+	be->check = NULL;
+	be->grace_timer = g_timeout_add (2000, on_grace_over, be);
+}
+
+gboolean
+qemu_reply_closed (QemuBackend *be, const char *eclass, const char *what)
+{
+	g_autofree char *why = NULL;
+
+	if (g_strcmp0 (eclass, "mwb.Closed") != 0)
+		return FALSE;
+	why = g_strdup_printf ("%s: the QMP connection closed", what);
+	await_death (be, why);
+	return TRUE;
 }
 
 static void
@@ -572,6 +621,10 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 	g_autofree char *death = NULL;
 
 	if (!be->sr || be->wait_side != side)
+		return;
+	if (qemu_reply_closed (be, eclass, "query-migrate"))
+		return;
+	if (qemu_reply_closed (be, eclass, "query-migrate"))
 		return;
 	if (eclass) {
 		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
@@ -598,14 +651,9 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 			qemu_finish_ok (be, "%s", status);
 		return;
 	}
-	/* A dead peer is the story; QEMU's "Unable to write to socket" is only its echo. */
-	death = other_deaths (be);
-	if (death)
-		qemu_finish_fail (be, "%s (migration %s: %s)", death, status,
-				  json_object_get_string_member_with_default (o, "error-desc", "no error given"));
-	else
-		qemu_finish_fail (be, "migration %s on %s: %s", status, side->label,
-				  json_object_get_string_member_with_default (o, "error-desc", "no error given"));
+	death = g_strdup_printf ("migration %s on %s: %s", status, side->label,
+				 json_object_get_string_member_with_default (o, "error-desc", "no error given"));
+	fail_migration (be, side, death);
 }
 
 static void
@@ -671,6 +719,8 @@ on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *ede
 
 	(void) qmp;
 	if (!be->sr || be->wait_side != side)
+		return;
+	if (qemu_reply_closed (be, eclass, "query-status"))
 		return;
 	if (eclass) {
 		qemu_finish_fail (be, "query-status: %s: %s", eclass, edesc);

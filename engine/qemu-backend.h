@@ -59,6 +59,9 @@ struct _QemuBackend {
 	char *wait_event;
 	guint wait_count;
 	char *wait_status;
+	char *pending_fail;	/* a failure waiting to see if a QEMU is dying */
+	gboolean pending_echo;	/* ... that only echoes the death (QMP closed) */
+	guint grace_timer;
 	/* teardown */
 	guint alive;
 	GCallback teardown_done;
@@ -83,6 +86,8 @@ void qemu_finish_ok (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3)
 void qemu_finish_fail (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void qemu_on_event (QemuSide *side, const char *event, JsonObject *data);
 void qemu_on_side_exit (QemuSide *side);
+/* TRUE (and the step waits for the exit) when eclass says QMP closed. */
+gboolean qemu_reply_closed (QemuBackend *be, const char *eclass, const char *what);
 
 /* qemu-memory.c */
 void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

@@ -122,6 +122,8 @@ on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, 
 	(void) ret;
 	if (!be->sr || be->wait_side != side)
 		return;
+	if (qemu_reply_closed (be, eclass, "pmemsave"))
+		return;
 	if (eclass) {
 		qemu_finish_fail (be, "pmemsave: %s: %s", eclass, edesc);
 		return;
@@ -139,6 +141,8 @@ on_stopped (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, g
 
 	(void) ret;
 	if (!be->sr || be->wait_side != side)
+		return;
+	if (qemu_reply_closed (be, eclass, "stop"))
 		return;
 	if (eclass) {
 		qemu_finish_fail (be, "stop: %s: %s", eclass, edesc);

@@ -321,7 +321,8 @@ on_line (MwbProc *proc, gboolean is_stderr, const char *line, gpointer data)
 						   side->role);
 
 	(void) proc;
-	if (is_stderr && *line) {
+	/* Warnings ("host doesn't support requested feature") never explain a death. */
+	if (is_stderr && *line && !strstr (line, ": warning: ")) {
 		g_ptr_array_add (side->stderr_tail, g_strdup (line));
 		if (side->stderr_tail->len > 3)
 			g_ptr_array_remove_index (side->stderr_tail, 0);
