@@ -579,7 +579,8 @@ peer_running (QemuBackend *be, QemuSide *self)
 static void
 fail_migration (QemuBackend *be, QemuSide *side, const char *why)
 {
-	if (!peer_running (be, side)) {
+	/* Only a lost connection hints at a dying peer; "Failed to connect" does not. */
+	if (!peer_running (be, side) || strstr (why, "Failed to connect")) {
 		qemu_finish_fail (be, "%s", why);
 		return;
 	}

@@ -90,8 +90,13 @@ qemu_side_death (QemuSide *side)
 	if (!side->exited && side->proc)
 		mwb_proc_has_exited (side->proc, &status);
 	how = mwb_describe_wait_status (status);
+	const char *wrap = g_hash_table_lookup (side->be->cfg->wraps, side->role);
+
 	g_string_printf (s, "%s (pid %d) %s", side->label,
 			 side->proc ? (int) mwb_proc_pid (side->proc) : -1, how);
+	/* With a wrapper, the status is the wrapper's: say so. */
+	if (wrap)
+		g_string_append_printf (s, " [run under '%s']", wrap);
 	/* QEMU explains itself in its last stderr lines; the very last one is
 	 * often only "load of migration failed", so give a few. */
 	if (side->stderr_tail->len && !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {

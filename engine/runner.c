@@ -235,7 +235,7 @@ static gboolean
 on_wall_timeout (gpointer data)
 {
 	MwbRunner *r = data;
-	g_autofree char *why = g_strdup_printf ("scenario timed out after %.0f s (--timeout)",
+	g_autofree char *why = g_strdup_printf ("scenario timed out after %g s (--timeout)",
 						r->cfg->timeout_s);
 
 	r->wall_timer = 0;

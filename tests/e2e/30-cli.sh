@@ -1,0 +1,87 @@
+# Bad input: exit 2 with a one-line reason; selection and output formats.
+. "$(dirname "$0")/../lib.sh"
+
+run_mwb run -p /x86_64/migration/nope
+expect_rc 2
+[ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] || problem "expected a one-line reason, got: $ERR"
+expect_err "^mwb: unknown scenario path '/x86_64/migration/nope'"
+verdict "-p with an unknown path exits 2 with one line"
+
+mkdir -p "$WORK/bad"
+cp "$MWB_SCENARIOS"/x86_64/20-precopy-unix-plain.scn "$WORK/bad/a.scn"
+printf 'step oops qemu.start role=src\nbogus line here\n' >>"$WORK/bad/a.scn"
+n=$(wc -l <"$WORK/bad/a.scn")
+MWB_SCENARIOS=$WORK/bad run_mwb run -p /x86_64/migration/precopy/unix/plain
+expect_rc 2
+expect_err "^mwb: $WORK/bad/a.scn:$n: unknown keyword 'bogus'"
+verdict "a malformed scenario file exits 2 naming file:line"
+
+printf 'path /a/b\nbackend qemu\nstep s qemu.start role=src\nstep t qemu.nope\n' >"$WORK/bad/a.scn"
+MWB_SCENARIOS=$WORK/bad run_mwb list
+expect_rc 2
+expect_err "a.scn:4: unknown action 'qemu.nope' for backend qemu"
+verdict "an unknown action is reported with file:line"
+
+rm -rf "$WORK/bad"
+mkdir -p "$WORK/bad" && printf 'path /a\nbackend qemu\nstep s qemu.start role=src\n' >"$WORK/bad/a.scn"
+chmod 000 "$WORK/bad/a.scn"
+if [ "$(id -u)" -ne 0 ]; then
+	MWB_SCENARIOS=$WORK/bad run_mwb list
+	expect_rc 2
+	expect_err "a.scn: "
+	verdict "an unreadable scenario file exits 2"
+else
+	skip "an unreadable scenario file exits 2" "running as root, who can read any file"
+fi
+chmod 644 "$WORK/bad/a.scn"
+
+run_mwb list -r /x86_64/migration/precopy
+expect_rc 0
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 3 ] || problem "expected 3 precopy paths"
+run_mwb list -r /x86_64/migration/precop
+expect_rc 2
+expect_err "no scenario path under '/x86_64/migration/precop'"
+verdict "-r matches whole path components, as migration-test's -r"
+
+run_mwb list
+expect_rc 0
+expect_out "^/x86_64/migration/bad_dest$"
+expect_out "^/x86_64/migration/precopy/unix/plain$"
+verdict "mwb list prints the scenario paths"
+
+run_mwb run
+expect_rc 2
+expect_err "nothing selected"
+run_mwb run -a --keep sometimes
+expect_rc 2
+expect_err "--keep takes always, failed or never"
+run_mwb run -a --fault melt
+expect_rc 2
+expect_err "unknown --fault 'melt'"
+run_mwb run -a --wrap nobody=x
+expect_rc 2
+expect_err "--wrap takes ROLE=PREFIX"
+run_mwb frobnicate
+expect_rc 2
+verdict "usage errors exit 2 with a reason"
+
+run_mwb run -a --sbs </dev/null
+expect_rc 2
+expect_err "--sbs waits for Enter on a terminal, and standard input is not one"
+verdict "--sbs refuses without a terminal"
+
+run_mwb run -r /x86_64/migration/precopy/unix --tap --junit "$WORK/junit.xml" --workdir "$WORK/runs"
+expect_rc 0
+expect_out "^1\.\.1$"
+expect_out "^ok 1 /x86_64/migration/precopy/unix/plain$"
+expect_out "^# 1 passed, 0 failed, 0 skipped$"
+grep -q '<testcase classname="x86_64.migration.precopy.unix" name="plain"' "$WORK/junit.xml" 2>/dev/null ||
+	problem "JUnit file lacks the testcase"
+expect_no_survivors
+verdict "--tap and --junit"
+
+run_mwb run -p /x86_64/migration/precopy/unix/plain --timeout 0.3 --workdir "$WORK/runs"
+expect_rc 1
+expect_out "FAIL .*scenario timed out after 0.3 s"
+expect_no_survivors none-ok
+verdict "--timeout fails a scenario that runs too long and stops its QEMUs"
