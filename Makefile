@@ -71,7 +71,7 @@ check-layering:
 # ---- set-up ----
 
 DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
-	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps iproute2 python3
+	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -99,20 +99,25 @@ asan: deps
 	@MWB=$(CURDIR)/build/asan/mwb UNIT_DIR=$(CURDIR)/build/asan/tests \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
 
+# Each parser's fuzz target links the parser alone: bytes in, records out, no I/O.
 FUZZ_BIN := $(FUZZ_SRC:engine/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_DEPS_fuzz-qmp-frame := engine/qmp-frame.c
+FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
+FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c
 
-build/fuzz/%: engine/fuzz/%.c $(filter-out engine/guest-image.c,$(ENGINE_SRC)) engine/*.h
+.SECONDEXPANSION:
+build/fuzz/%: engine/fuzz/%.c $$(FUZZ_DEPS_$$*) engine/*.h
 	@mkdir -p $(@D)
-	clang $(WARN) $(FUZZ_FLAGS) -Iengine $(PKG_CFLAGS) -o $@ $< \
-		$(filter-out engine/fuzz/%.c engine/%.h,$(filter %.c,$^)) build/default/engine/guest-blob.o $(PKG_LIBS)
+	clang $(WARN) $(FUZZ_FLAGS) -Iengine $(PKG_CFLAGS) -o $@ $< $(FUZZ_DEPS_$*) $(PKG_LIBS)
 
 fuzz: deps
-	@$(MAKE) --no-print-directory build/default/engine/guest-blob.o $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
 		mkdir -p build/fuzz/corpus-$$(basename $$f); \
 		echo "fuzz: $$f for $(FUZZ_TIME) s"; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -n 3; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f) 2>&1 | \
+			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
 	done
 
 bench: all
