@@ -277,6 +277,13 @@ start_next (Batch *b)
 	b->runner = mwb_runner_new (scn, klass, b->cfg);
 	mwb_runner_add_sink (b->runner, &printer, b);
 	if (!mwb_runner_start (b->runner, &err)) {
+		/* With a run directory, the runner has told the sinks (and the
+		 * journal) its verdict; tearing down reports it. Without one there
+		 * is nobody to tell but the user. */
+		if (mwb_runner_state (b->runner) == MWB_RUNNER_DONE) {
+			mwb_runner_teardown (b->runner, G_CALLBACK (teardown_done), b);
+			return;
+		}
 		Result *r = g_new0 (Result, 1);
 
 		r->path = g_strdup (scn->path);
@@ -287,7 +294,6 @@ start_next (Batch *b)
 		if (b->opts->tap)
 			printf ("not ok %u %s\n", b->index + 1, scn->path);
 		out (b, "FAIL %s: %s\n", scn->path, err->message);
-		mwb_runner_teardown (b->runner, NULL, NULL);
 		teardown_done (b);
 		return;
 	}

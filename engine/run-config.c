@@ -1,5 +1,6 @@
 #include "run-config.h"
 
+#include <errno.h>
 #include <string.h>
 
 MwbRunConfig *
@@ -45,7 +46,10 @@ mwb_parse_size (const char *s, guint64 *out)
 
 	if (!s || !g_ascii_isdigit (*s))
 		return FALSE;
+	errno = 0;
 	v = g_ascii_strtoull (s, &end, 10);
+	if (errno == ERANGE)
+		return FALSE;
 	switch (g_ascii_toupper (*end)) {
 	case 'K': mult = 1ULL << 10; end++; break;
 	case 'M': mult = 1ULL << 20; end++; break;

@@ -23,6 +23,11 @@ typedef enum {
 } RunMode;
 
 typedef struct {
+	GCallback done;
+	gpointer data;
+} Waiter;
+
+typedef struct {
 	char *spec;
 	char *side;		/* NULL: any */
 	char *event;
@@ -70,12 +75,13 @@ struct _MwbRunner {
 	guint wall_timer;
 	guint advance_idle;
 	gboolean tearing_down;
-	GCallback teardown_done;
-	gpointer teardown_data;
+	GArray *teardown_waiters;	/* Waiter: everyone to tell when teardown ends */
 	gboolean restart_after;
 };
 
 static void step_finished (MwbRunner *r, MwbStepState state, const char *reason);
+static void abort_with (MwbRunner *r, const char *why, MwbVerdict verdict);
+static void finish_run (MwbRunner *r, MwbVerdict verdict, int failed_step, const char *reason);
 
 /* ---- sinks ---- */
 
@@ -160,6 +166,7 @@ mwb_runner_new (MwbScenario *scn, const MwbBackendClass *klass, const MwbRunConf
 	r->failed_step = -1;
 	r->resumed_at = -1;
 	r->t0 = g_get_monotonic_time ();
+	r->teardown_waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
 	return r;
 }
 
@@ -188,6 +195,7 @@ mwb_runner_free (MwbRunner *r)
 	g_free (r->durations);
 	g_free (r->breaks);
 	g_ptr_array_unref (r->event_breaks);
+	g_array_unref (r->teardown_waiters);
 	g_free (r->reason);
 	g_free (r->pause_why);
 	g_free (r->run_dir);
@@ -231,6 +239,13 @@ on_dir_changed (GFileMonitor *mon, GFile *file, GFile *other, GFileMonitorEvent 
 		EMIT (r, file, name, st.st_size, FALSE);
 }
 
+/* Seconds to a GLib timer's milliseconds, without overflowing guint. */
+static guint
+timer_ms (double seconds)
+{
+	return seconds >= G_MAXUINT / 1000.0 ? G_MAXUINT : (guint) (seconds * 1000);
+}
+
 static gboolean
 on_wall_timeout (gpointer data)
 {
@@ -239,10 +254,8 @@ on_wall_timeout (gpointer data)
 						r->cfg->timeout_s);
 
 	r->wall_timer = 0;
-	mwb_runner_abort (r, why);
 	/* An abort by the limit is a failure, not a user's choice. */
-	if (r->verdict == MWB_VERDICT_ABORTED)
-		r->verdict = MWB_VERDICT_FAIL;
+	abort_with (r, why, MWB_VERDICT_FAIL);
 	return G_SOURCE_REMOVE;
 }
 
@@ -284,6 +297,7 @@ mwb_runner_start (MwbRunner *r, GError **error)
 	r->failed_step = -1;
 	r->resumed_at = -1;
 	g_clear_pointer (&r->reason, g_free);
+	g_clear_pointer (&r->pause_why, g_free);
 	memset (r->states, 0, n * sizeof *r->states);
 	memset (r->durations, 0, n * sizeof *r->durations);
 	init_vars (r);
@@ -299,12 +313,12 @@ mwb_runner_start (MwbRunner *r, GError **error)
 
 	r->backend = r->klass->create (r, error);
 	if (!r->backend) {
-		set_state (r, MWB_RUNNER_DONE, NULL);
+		finish_run (r, MWB_VERDICT_FAIL, -1, (*error)->message);
 		return FALSE;
 	}
 	r->backend->runner = r;
 	if (r->cfg->timeout_s > 0)
-		r->wall_timer = g_timeout_add ((guint) (r->cfg->timeout_s * 1000), on_wall_timeout, r);
+		r->wall_timer = g_timeout_add (timer_ms (r->cfg->timeout_s), on_wall_timeout, r);
 	set_state (r, MWB_RUNNER_PAUSED, "before step 1");
 	return TRUE;
 }
@@ -445,7 +459,7 @@ on_step_timeout (gpointer data)
 		return G_SOURCE_REMOVE;
 	def = mwb_backend_find_action (r->klass, sr->step->action);
 	mwb_step_run_ref (sr);
-	mwb_step_run_fail (sr, "timed out after %.0f s%s%s", step_timeout (r, sr->step, def),
+	mwb_step_run_fail (sr, "timed out after %g s%s%s", step_timeout (r, sr->step, def),
 			   sr->waiting_for ? " waiting for " : "",
 			   sr->waiting_for ? sr->waiting_for : "");
 	r->klass->cancel_step (r->backend, sr);
@@ -490,8 +504,7 @@ begin_step (MwbRunner *r)
 		mwb_step_run_fail (sr, "%s", bad ? bad : "unknown action");
 		return;
 	}
-	r->step_timer = g_timeout_add ((guint) (step_timeout (r, step, def) * 1000),
-				       on_step_timeout, r);
+	r->step_timer = g_timeout_add (timer_ms (step_timeout (r, step, def)), on_step_timeout, r);
 	def->run (r->backend, sr);
 }
 
@@ -531,6 +544,7 @@ finish_run (MwbRunner *r, MwbVerdict verdict, int failed_step, const char *reaso
 {
 	r->verdict = verdict;
 	r->failed_step = failed_step;
+	g_clear_pointer (&r->pause_why, g_free);
 	g_free (r->reason);
 	r->reason = g_strdup (reason);
 	g_clear_handle_id (&r->wall_timer, g_source_remove);
@@ -658,6 +672,12 @@ mwb_runner_skip (MwbRunner *r, const char *why)
 void
 mwb_runner_abort (MwbRunner *r, const char *why)
 {
+	abort_with (r, why, MWB_VERDICT_ABORTED);
+}
+
+static void
+abort_with (MwbRunner *r, const char *why, MwbVerdict verdict)
+{
 	MwbStepRun *sr = r->current;
 
 	if (r->state == MWB_RUNNER_DONE || r->state == MWB_RUNNER_IDLE)
@@ -673,12 +693,12 @@ mwb_runner_abort (MwbRunner *r, const char *why)
 		r->durations[sr->index] = (g_get_monotonic_time () - r->step_t0) / (double) G_USEC_PER_SEC;
 		EMIT (r, step_state, sr->index, MWB_STEP_FAILED, r->durations[sr->index], why);
 		r->klass->cancel_step (r->backend, sr);
-		finish_run (r, MWB_VERDICT_ABORTED, sr->index, why);
+		finish_run (r, verdict, sr->index, why);
 		mwb_step_run_unref (sr);
 		mwb_step_run_unref (sr);
 		return;
 	}
-	finish_run (r, MWB_VERDICT_ABORTED, -1, why);
+	finish_run (r, verdict, -1, why);
 }
 
 /* ---- teardown ---- */
@@ -708,8 +728,7 @@ backend_gone (gpointer data)
 {
 	MwbRunner *r = data;
 	gboolean kept = should_keep (r);
-	GCallback done = r->teardown_done;
-	gpointer done_data = r->teardown_data;
+	g_autoptr (GArray) waiters = g_steal_pointer (&r->teardown_waiters);
 
 	if (r->backend)
 		r->klass->destroy (r->backend);
@@ -732,24 +751,30 @@ backend_gone (gpointer data)
 		if (!mwb_runner_start (r, &err))
 			mwb_runner_logf (r, "engine", "restart failed: %s", err->message);
 	}
-	if (done)
-		((void (*) (gpointer)) done) (done_data);
+	r->teardown_waiters = g_array_new (FALSE, FALSE, sizeof (Waiter));
+	for (guint i = 0; i < waiters->len; i++) {
+		Waiter *w = &g_array_index (waiters, Waiter, i);
+
+		((void (*) (gpointer)) w->done) (w->data);
+	}
 }
 
 void
 mwb_runner_teardown (MwbRunner *r, GCallback done, gpointer data)
 {
-	if (r->state == MWB_RUNNER_IDLE || r->tearing_down) {
-		if (done && !r->tearing_down)
+	if (r->state == MWB_RUNNER_IDLE) {
+		if (done)
 			((void (*) (gpointer)) done) (data);
 		return;
 	}
+	if (done)
+		g_array_append_val (r->teardown_waiters, ((Waiter) { done, data }));
+	if (r->tearing_down)
+		return;
 	if (r->state != MWB_RUNNER_DONE)
 		mwb_runner_abort (r, "torn down");
 	clear_timers (r);
 	r->tearing_down = TRUE;
-	r->teardown_done = done;
-	r->teardown_data = data;
 	if (!r->backend) {
 		backend_gone (r);
 		return;

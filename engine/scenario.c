@@ -312,6 +312,7 @@ mwb_scenario_parse (const char *file, const char *text, GError **error)
 {
 	g_autoptr (MwbScenario) scn = g_new0 (MwbScenario, 1);
 	g_auto (GStrv) lines = NULL;
+	const char *bad = NULL;
 	guint n;
 
 	scn->refcount = 1;
@@ -319,13 +320,22 @@ mwb_scenario_parse (const char *file, const char *text, GError **error)
 	scn->params = arg_array_new ();
 	scn->steps = g_ptr_array_new_with_free_func (step_free);
 
-	if (!g_utf8_validate (text, -1, NULL)) {
-		g_set_error (error, MWB_ERROR, MWB_ERROR_PARSE, "%s:1: not valid UTF-8", file);
+	if (!g_utf8_validate (text, -1, &bad)) {
+		guint line = 1;
+
+		for (const char *p = text; p < bad; p++)
+			line += *p == '\n';
+		g_set_error (error, MWB_ERROR, MWB_ERROR_PARSE, "%s:%u: not valid UTF-8", file, line);
 		return NULL;
 	}
 	lines = g_strsplit (text, "\n", -1);
 	n = g_strv_length (lines);
-	for (guint i = 0; i < n; i++)
+	/* A final newline does not start another line. */
+	if (n > 1 && !*lines[n - 1])
+		n--;
+	if (n == 0)
+		n = 1;
+	for (guint i = 0; lines[i]; i++)
 		if (!parse_line (scn, lines[i], file, i + 1, error))
 			return NULL;
 

@@ -103,8 +103,8 @@ build_config (Opts *o, MwbRunConfig *cfg)
 			return usage_error ("--guest-mem takes a size in whole MiB such as 128M or 1G, not '%s'",
 					    o->guest_mem);
 	}
-	if (o->timeout < 0)
-		return usage_error ("--timeout must not be negative");
+	if (o->timeout < 0 || o->timeout > 7 * 86400)
+		return usage_error ("--timeout takes seconds from 0 (no limit) to 604800, not %g", o->timeout);
 	for (char **w = o->wraps; w && *w; w++) {
 		const char *eq = strchr (*w, '=');
 		g_autofree char *role = eq ? g_strndup (*w, eq - *w) : NULL;
@@ -117,6 +117,14 @@ build_config (Opts *o, MwbRunConfig *cfg)
 		if (!g_strv_contains (known_faults, *f))
 			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst)", *f);
 		g_ptr_array_add (cfg->faults, g_strdup (*f));
+	}
+	{
+		const char *bin = o->qemu ? o->qemu : g_getenv ("QTEST_QEMU_BINARY");
+		g_autofree char *found = bin ? g_find_program_in_path (bin) : NULL;
+
+		if (bin && !found)
+			return usage_error ("QEMU binary '%s' (%s) not found or not executable", bin,
+					    o->qemu ? "--qemu" : "QTEST_QEMU_BINARY");
 	}
 	cfg->workdir = g_strdup (o->workdir);
 	cfg->accel = g_strdup (o->accel);

@@ -63,6 +63,19 @@ expect_rc 2
 expect_err "--wrap takes ROLE=PREFIX"
 run_mwb frobnicate
 expect_rc 2
+run_mwb run -a --qemu /nonexistent/qemu
+expect_rc 2
+expect_err "QEMU binary '/nonexistent/qemu' \\(--qemu\\) not found"
+run_mwb run -a --timeout 1e9
+expect_rc 2
+expect_err "--timeout takes seconds"
+run_mwb run -a --guest-mem 100K
+expect_rc 2
+expect_err "--guest-mem takes a size in whole MiB"
+run_mwb run -p /x86_64/migration/bad_dest --guest-mem 16M --workdir "$WORK/runs"
+expect_rc 1
+expect_out "guest memory 16 MiB is too small"
+expect_no_survivors none-ok
 verdict "usage errors exit 2 with a reason"
 
 run_mwb run -a --sbs </dev/null
