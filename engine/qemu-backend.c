@@ -27,6 +27,7 @@ clear_wait (QemuBackend *be)
 	g_clear_pointer (&be->wait_status, g_free);
 	g_clear_pointer (&be->pending_fail, g_free);
 	be->pending_echo = FALSE;
+	be->requery = 0;
 	g_clear_handle_id (&be->grace_timer, g_source_remove);
 	be->wait_count = 0;
 }
@@ -612,6 +613,16 @@ qemu_reply_closed (QemuBackend *be, const char *eclass, const char *what)
 	return TRUE;
 }
 
+static gboolean
+requery_migrate (gpointer data)
+{
+	QemuSide *side = data;
+
+	side->be->grace_timer = 0;
+	mwb_qmp_execute (side->qmp, "query-migrate", NULL, on_final_query, side);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
@@ -625,17 +636,18 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 		return;
 	if (qemu_reply_closed (be, eclass, "query-migrate"))
 		return;
-	if (qemu_reply_closed (be, eclass, "query-migrate"))
-		return;
 	if (eclass) {
 		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
 		return;
 	}
 	o = json_node_get_object (ret);
 	status = json_object_get_string_member_with_default (o, "status", side->mig_status);
+	/* 7.2 may say "completed" a moment before it has filled in its times:
+	 * ask again shortly, a bounded number of times. */
 	if (g_str_equal (status, "completed") && json_object_get_int_member_with_default (o, "total-time", 0) == 0
-	    && g_str_equal (side->role, "src")) {
-		mwb_qmp_execute (qmp, "query-migrate", NULL, on_final_query, side);
+	    && g_str_equal (side->role, "src") && be->requery < 100) {
+		be->requery++;
+		be->grace_timer = g_timeout_add (5, requery_migrate, side);
 		return;
 	}
 	if (g_str_equal (status, be->wait_status)) {

@@ -61,7 +61,8 @@ struct _QemuBackend {
 	char *wait_status;
 	char *pending_fail;	/* a failure waiting to see if a QEMU is dying */
 	gboolean pending_echo;	/* ... that only echoes the death (QMP closed) */
-	guint grace_timer;
+	guint grace_timer;	/* also spaces out query-migrate re-asks */
+	guint requery;
 	/* teardown */
 	guint alive;
 	GCallback teardown_done;
