@@ -632,6 +632,7 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 	const char *status;
 	g_autofree char *death = NULL;
 
+	(void) qmp;
 	if (!be->sr || be->wait_side != side)
 		return;
 	if (qemu_reply_closed (be, eclass, "query-migrate"))
