@@ -22,18 +22,14 @@ expect_rc 2
 expect_err "a.scn:4: unknown action 'qemu.nope' for backend qemu"
 verdict "an unknown action is reported with file:line"
 
-rm -rf "$WORK/bad"
-mkdir -p "$WORK/bad" && printf 'path /a\nbackend qemu\nstep s qemu.start role=src\n' >"$WORK/bad/a.scn"
-chmod 000 "$WORK/bad/a.scn"
-if [ "$(id -u)" -ne 0 ]; then
-	MWB_SCENARIOS=$WORK/bad run_mwb list
-	expect_rc 2
-	expect_err "a.scn: "
-	verdict "an unreadable scenario file exits 2"
-else
-	skip "an unreadable scenario file exits 2" "running as root, who can read any file"
-fi
-chmod 644 "$WORK/bad/a.scn"
+# A file that cannot be read, even by root: a dangling link.
+rm -rf "$WORK/bad" && mkdir -p "$WORK/bad"
+ln -s "$WORK/nowhere.scn" "$WORK/bad/a.scn"
+MWB_SCENARIOS=$WORK/bad run_mwb run -a
+expect_rc 2
+expect_err "^mwb: $WORK/bad/a.scn: "
+[ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] || problem "expected a one-line reason"
+verdict "an unreadable scenario file exits 2 naming it"
 
 run_mwb list -r /x86_64/migration/precopy
 expect_rc 0

@@ -42,7 +42,7 @@ end_with() {
 		return
 	fi
 	kill -s "$sig" "$mwb_pid"
-	wait "$mwb_pid"
+	wait "$mwb_pid" 2>/dev/null
 	RC=$?
 	OUT=$(cat "$WORK/out")
 	[ "$want" = any ] || expect_rc "$want"
