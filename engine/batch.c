@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "journal.h"
+#include "mwb-error.h"
 #include "runner.h"
 
 typedef struct {
@@ -261,6 +262,59 @@ on_done_idle (gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* A step named by --break: its name, or its 1-based number. */
+static int
+find_break_step (MwbScenario *scn, const char *spec)
+{
+	char *end = NULL;
+	guint64 n = g_ascii_strtoull (spec, &end, 10);
+
+	if (end && end != spec && !*end)
+		return n >= 1 && n <= scn->steps->len ? (int) n - 1 : -1;
+	return mwb_scenario_find_step (scn, spec);
+}
+
+static void
+set_breaks (MwbRunner *runner, const MwbBatchOptions *opts)
+{
+	MwbScenario *scn = mwb_runner_scenario (runner);
+
+	for (const char *const *b = opts->breaks; b && *b; b++) {
+		int i = find_break_step (scn, *b);
+
+		if (i >= 0 && !mwb_runner_has_break (runner, i))
+			mwb_runner_toggle_break (runner, i);
+	}
+	for (const char *const *e = opts->event_breaks; e && *e; e++)
+		mwb_runner_add_event_break (runner, *e, NULL);
+}
+
+gboolean
+mwb_batch_check_breaks (GPtrArray *scenarios, const MwbBatchOptions *opts, GError **error)
+{
+	g_autoptr (MwbRunner) probe = NULL;
+
+	for (const char *const *b = opts->breaks; b && *b; b++) {
+		gboolean found = FALSE;
+
+		for (guint i = 0; i < scenarios->len && !found; i++)
+			found = find_break_step (scenarios->pdata[i], *b) >= 0;
+		if (!found) {
+			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
+				     "--break %s: no selected scenario has that step", *b);
+			return FALSE;
+		}
+	}
+	if (!scenarios->len)
+		return TRUE;
+	/* The runner owns the spec syntax: let it judge. */
+	probe = mwb_runner_new (scenarios->pdata[0], mwb_backend_lookup ("qemu"), NULL);
+	for (const char *const *e = opts->event_breaks; e && *e; e++)
+		if (!mwb_runner_add_event_break (probe, *e, error))
+			return FALSE;
+	return TRUE;
+}
+
 static void
 start_next (Batch *b)
 {
@@ -297,6 +351,7 @@ start_next (Batch *b)
 		teardown_done (b);
 		return;
 	}
+	set_breaks (b->runner, b->opts);
 	if (!b->opts->sbs)
 		mwb_runner_continue (b->runner);
 }

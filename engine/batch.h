@@ -12,7 +12,13 @@ typedef struct {
 	gboolean keep_going;
 	gboolean tap;
 	const char *junit;	/* file, or NULL */
+	const char *const *breaks;	/* step names or 1-based numbers */
+	const char *const *event_breaks;	/* "MIGRATION status=completed", "dst:RESUME" */
 } MwbBatchOptions;
+
+/* Checks --break and --break-event against the scenarios: a step that no
+ * selected scenario has, or a malformed event spec, is a usage error. */
+gboolean mwb_batch_check_breaks (GPtrArray *scenarios, const MwbBatchOptions *opts, GError **error);
 
 /* 0: all passed (skips allowed); 1: something failed; 130/143/129: interrupted. */
 int mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOptions *opts);

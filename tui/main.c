@@ -20,7 +20,8 @@ static const char usage_text[] =
 	"       mwb run  [-p PATH]... [-r PREFIX]... [-a] [--sbs] [--keep-going]\n"
 	"                [--keep always|failed|never] [--workdir DIR] [--accel kvm|tcg]\n"
 	"                [--qemu BIN] [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
-	"                [--guest-mem SIZE] [--tap] [--junit FILE] [-v]\n"
+	"                [--guest-mem SIZE] [--break STEP] [--break-event SPEC]\n"
+	"                [--tap] [--junit FILE] [-v]\n"
 	"       mwb actions\n"
 	"       mwb --version\n"
 	"Scenarios are read from $MWB_SCENARIOS, or scenarios/ beside the binary.\n"
@@ -60,6 +61,8 @@ typedef struct {
 	char *junit;
 	gboolean verbose;
 	char *scenarios;
+	char **breaks;
+	char **event_breaks;
 } Opts;
 
 static void
@@ -76,6 +79,8 @@ opts_clear (Opts *o)
 	g_free (o->guest_mem);
 	g_free (o->junit);
 	g_free (o->scenarios);
+	g_strfreev (o->breaks);
+	g_strfreev (o->event_breaks);
 }
 
 static const char *const known_faults[] = { "dst-write", "kill-dst", NULL };
@@ -199,6 +204,10 @@ cmd_run (Opts *o)
 	bo.keep_going = o->keep_going;
 	bo.tap = o->tap;
 	bo.junit = o->junit;
+	bo.breaks = (const char *const *) o->breaks;
+	bo.event_breaks = (const char *const *) o->event_breaks;
+	if (!mwb_batch_check_breaks (sel, &bo, &err))
+		return usage_error ("%s", err->message);
 	return mwb_batch_run (sel, cfg, &bo);
 }
 
@@ -241,6 +250,10 @@ main (int argc, char **argv)
 		{ "tap", 0, 0, G_OPTION_ARG_NONE, &o.tap, "Print TAP", NULL },
 		{ "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit, "Write JUnit XML", "FILE" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Show every log record", NULL },
+		{ "break", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o.breaks,
+		  "Pause before a step (name or number); with --sbs, at the prompt", "STEP" },
+		{ "break-event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.event_breaks,
+		  "Pause after the step in which a QMP event came, e.g. 'MIGRATION status=completed'", "SPEC" },
 		{ "scenarios", 0, 0, G_OPTION_ARG_FILENAME, &o.scenarios, "Scenario directory", "DIR" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};

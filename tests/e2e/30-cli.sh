@@ -94,3 +94,18 @@ expect_rc 1
 expect_out "FAIL .*scenario timed out after 0.3 s"
 expect_no_survivors none-ok
 verdict "--timeout fails a scenario that runs too long and stops its QEMUs"
+
+run_mwb run -p /x86_64/migration/precopy/unix/plain --break migrate --break-event 'MIGRATION status=completed' \
+	--workdir "$WORK/runs"
+expect_rc 0
+expect_out "^  paused: breakpoint at step 7 \(migrate\)$"
+expect_out "^  paused: event breakpoint 'MIGRATION status=completed' \(src\)$"
+expect_out "^PASS "
+expect_no_survivors
+run_mwb run -a --break nosuch
+expect_rc 2
+expect_err "--break nosuch: no selected scenario has that step"
+run_mwb run -a --break-event 'STOP when'
+expect_rc 2
+expect_err "expected key=value, got 'when'"
+verdict "--break and --break-event pause where they say (batch mode reports and goes on)"

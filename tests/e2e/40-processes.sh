@@ -87,6 +87,17 @@ if command -v script >/dev/null; then
 	expect_rc 1
 	expect_out "aborted at the --sbs prompt"
 	verdict "--sbs: q aborts the scenario"
+
+	# c continues to the next breakpoint, where the prompt comes back.
+	mkdir -p "$WORK/runs"
+	OUT=$( (sleep 0.5; printf 'c\n'; sleep 2; printf 'c\n'; sleep 1) |
+		timeout -k 5 60 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" /dev/null)
+	RC=$?
+	expect_rc 0
+	expect_out "next 6/$steps src-alive"
+	expect_out "PASS /x86_64/migration/bad_dest"
+	expect_no_survivors
+	verdict "--sbs: c runs on to a --break step and prompts there"
 else
 	skip "--sbs on a terminal" "script(1) from util-linux is not installed"
 fi
