@@ -74,13 +74,26 @@ qemu_recheck (QemuBackend *be)
 		be->check (be);
 }
 
+/* The step fails with the side's death as its reason (told once). A failure
+ * that was only waiting to see whether this death would come goes along. */
+static void
+fail_with_death (QemuBackend *be, QemuSide *side)
+{
+	g_autofree char *death = qemu_side_death (side);
+
+	side->death_reported = TRUE;
+	if (be->pending_fail && !be->pending_echo)
+		qemu_finish_fail (be, "%s (then: %s)", death, be->pending_fail);
+	else
+		qemu_finish_fail (be, "%s", death);
+}
+
 /* A QEMU dying while a step is in flight is that step's failure, with QEMU's
  * own last words, unless the step is waiting for exactly that. */
 void
 qemu_on_side_exit (QemuSide *side)
 {
 	QemuBackend *be = side->be;
-	g_autofree char *death = NULL;
 
 	if (be->teardown_done) {
 		maybe_torn_down (be);
@@ -97,12 +110,7 @@ qemu_on_side_exit (QemuSide *side)
 	}
 	if (!be->sr || side->death_reported)
 		return;
-	side->death_reported = TRUE;
-	death = qemu_side_death (side);
-	if (be->pending_fail && !be->pending_echo)
-		qemu_finish_fail (be, "%s (then: %s)", death, be->pending_fail);
-	else
-		qemu_finish_fail (be, "%s", death);
+	fail_with_death (be, side);
 }
 
 static void
@@ -535,10 +543,7 @@ check_migration (QemuBackend *be)
 	const char *st = side->mig_status;
 
 	if (side->exited) {
-		g_autofree char *death = qemu_side_death (side);
-
-		side->death_reported = TRUE;
-		qemu_finish_fail (be, "%s", death);
+		fail_with_death (be, side);
 		return TRUE;
 	}
 	if (!st || (!g_str_equal (st, be->wait_status) && !terminal_status (st)))
@@ -697,10 +702,7 @@ check_event (QemuBackend *be)
 		return TRUE;
 	}
 	if (side->exited) {
-		g_autofree char *death = qemu_side_death (side);
-
-		side->death_reported = TRUE;
-		qemu_finish_fail (be, "%s", death);
+		fail_with_death (be, side);
 		return TRUE;
 	}
 	return FALSE;
