@@ -31,6 +31,9 @@ typedef struct {
 	/* Stop every process (SIGTERM, then SIGKILL), call done when all are reaped. */
 	void (*teardown) (MwbBackend *be, GCallback done, gpointer data);
 	void (*destroy) (MwbBackend *be);
+	/* Every step passed: can the backend vouch for it? FALSE with a reason
+	 * turns the PASS into a FAIL (say, a fault asked for never fired). May be NULL. */
+	gboolean (*vet_pass) (MwbBackend *be, char **why);
 } MwbBackendClass;
 
 struct _MwbBackend {

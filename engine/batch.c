@@ -131,10 +131,11 @@ prompt (Batch *b)
 	MwbScenario *scn = mwb_runner_scenario (b->runner);
 	guint next = mwb_runner_next_step (b->runner);
 	MwbStep *st = mwb_scenario_step (scn, next);
+	g_autofree char *about = mwb_runner_step_about (b->runner, next);
 
 	/* Only the step's own words and a plain key list: this is zdtm's --sbs. */
 	printf ("  next %u/%u %s: %s\n  [Enter] run it, s skip it, c continue, q abort > ",
-		next + 1, scn->steps->len, st->name, st->about);
+		next + 1, scn->steps->len, st->name, about);
 	fflush (stdout);
 	b->prompting = TRUE;
 }
@@ -446,9 +447,15 @@ write_junit (Batch *b, const char *file)
 		if (r->verdict == MWB_VERDICT_SKIP)
 			g_string_append_printf (x, ">\n   <skipped message=\"%s\"/>\n", reason);
 		else
-			g_string_append_printf (x, ">\n   <failure message=\"%s\">step %d %s%s%s</failure>\n",
-						reason, r->failed_step + 1, r->failed_name ? r->failed_name : "",
-						r->kept ? "; run directory " : "", r->kept ? r->run_dir : "");
+		{
+			g_autofree char *where = r->failed_step >= 0
+				? g_strdup_printf ("at step %d (%s)", r->failed_step + 1, r->failed_name)
+				: g_strdup ("before any step");
+			g_autofree char *dir = g_markup_escape_text (r->kept && r->run_dir ? r->run_dir : "", -1);
+
+			g_string_append_printf (x, ">\n   <failure message=\"%s\">%s%s%s</failure>\n",
+						reason, where, r->kept ? "; run directory " : "", dir);
+		}
 		g_string_append (x, "  </testcase>\n");
 	}
 	g_string_append (x, " </testsuite>\n</testsuites>\n");
@@ -500,6 +507,10 @@ mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOpti
 		skipped += r->verdict == MWB_VERDICT_SKIP;
 		failed += r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
 	}
+	/* The plan promised every scenario: account for those never run. */
+	for (guint i = b.index; opts->tap && b.stopped_early && i < scenarios->len; i++)
+		printf ("ok %u %s # SKIP not run: stopped after the first failure\n", i + 1,
+			((MwbScenario *) scenarios->pdata[i])->path);
 	if (b.stopped_early)
 		out (&b, "stopped after the first failure: %u scenario%s not run (--keep-going runs them)\n",
 		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");

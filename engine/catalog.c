@@ -99,6 +99,11 @@ mwb_catalog_select (GPtrArray *catalog, const char *const *paths, const char *co
 	for (const char *const *p = paths; p && *p; p++) {
 		gboolean found = FALSE;
 
+		if (**p != '/') {
+			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
+				     "scenario paths start with '/', not '%s'", *p);
+			return NULL;
+		}
 		for (guint i = 0; i < catalog->len; i++)
 			if (g_str_equal (((MwbScenario *) catalog->pdata[i])->path, *p))
 				found = TRUE;
@@ -111,6 +116,11 @@ mwb_catalog_select (GPtrArray *catalog, const char *const *paths, const char *co
 	for (const char *const *p = prefixes; p && *p; p++) {
 		gboolean found = FALSE;
 
+		if (**p != '/') {
+			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
+				     "path prefixes start with '/', not '%s'", *p);
+			return NULL;
+		}
 		for (guint i = 0; i < catalog->len; i++)
 			if (mwb_path_has_prefix (((MwbScenario *) catalog->pdata[i])->path, *p))
 				found = TRUE;

@@ -130,8 +130,11 @@ j_step_state (gpointer ctx, MwbRunner *runner, guint index, MwbStepState state,
 	g_string_append_printf (s, ",\"index\":%u", index + 1);
 	add_str (s, "name", st->name);
 	add_str (s, "state", mwb_step_state_name (state));
-	if (state == MWB_STEP_RUNNING)
-		add_str (s, "about", st->about);
+	if (state == MWB_STEP_RUNNING) {
+		g_autofree char *about = mwb_runner_step_about (runner, index);
+
+		add_str (s, "about", about);
+	}
 	else
 		g_string_append_printf (s, ",\"duration\":%.6f", duration_s);
 	if (reason)

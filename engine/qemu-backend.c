@@ -123,6 +123,7 @@ inject_kill_dst (QemuBackend *be)
 	qemu_side_log (dst, "fault kill-dst: SIGKILL to %s (pid %d) during migration", dst->label,
 		       (int) mwb_proc_pid (dst->proc));
 	kill (mwb_proc_pid (dst->proc), SIGKILL);
+	be->kill_dst_fired = TRUE;
 }
 
 void
@@ -261,14 +262,23 @@ act_start (MwbBackend *mb, MwbStepRun *sr)
 
 /* ---- qemu.wait-serial ---- */
 
+/* Like migration-test's wait_for_serial, which reads on from where the last
+ * wait stopped: a marker counts for one wait only. */
 static gboolean
 check_serial (QemuBackend *be)
 {
 	QemuSide *side = be->wait_side;
+	guint8 m = (guint8) be->wait_event[0];
+	guint fresh = side->seen[m] - side->consumed[m];
 
-	if (side->markers < be->wait_count)
-		return FALSE;
-	qemu_finish_ok (be, "%u marker%s seen", side->markers, side->markers == 1 ? "" : "s");
+	if (fresh < be->wait_count) {
+		if (side->exited)
+			fail_with_death (be, side);
+		return side->exited;
+	}
+	side->consumed[m] = side->seen[m];
+	qemu_finish_ok (be, "%u new '%c' marker%s (%u in all)", fresh, m, fresh == 1 ? "" : "s",
+			side->seen[m]);
 	return TRUE;
 }
 
@@ -277,13 +287,19 @@ act_wait_serial (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
 	QemuSide *side = begin (mb, sr, TRUE);
+	const char *marker = mwb_step_run_arg_or (sr, "marker", "B");
 	const char *count = mwb_step_run_arg_or (sr, "count", "1");
 
 	if (!side)
 		return;
+	if (strlen (marker) != 1) {
+		qemu_finish_fail (be, "marker= takes one character, not '%s'", marker);
+		return;
+	}
+	be->wait_event = g_strdup (marker);
 	be->wait_count = (guint) MAX (1, atoi (count));
 	be->check = check_serial;
-	mwb_step_run_waiting_for (sr, "'B' #%u on %s's serial port", be->wait_count, side->label);
+	mwb_step_run_waiting_for (sr, "%u new '%s' on %s's serial port", be->wait_count, marker, side->label);
 	check_serial (be);
 }
 
@@ -488,7 +504,7 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 		return;
 	}
 	mwb_runner_set_var (be->runner, "incoming-uri", uri);
-	qemu_finish_ok (be, "listening on %s", uri);
+	qemu_finish_ok (be, "%s %s", g_str_has_prefix (uri, "exec:") ? "reading from" : "listening on", uri);
 }
 
 static void
@@ -773,6 +789,9 @@ check_exit (QemuBackend *be)
 		return FALSE;
 	how = qemu_side_death (side);
 	side->death_reported = TRUE;
+	/* quit must end in a clean exit; wait-exit may ask for a status. */
+	if (!want && side->quitting)
+		want = "0";
 	if (want && !(WIFEXITED (side->exit_status) && WEXITSTATUS (side->exit_status) == atoi (want)))
 		qemu_finish_fail (be, "expected exit status %s: %s", want, how);
 	else
@@ -849,19 +868,27 @@ static const MwbActionDef qemu_actions[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
 
-static char *
-find_qemu (const MwbRunConfig *cfg, const char *role)
+/* --qemu, then the variables migration-test users already set. */
+static const char *
+find_qemu (const MwbRunConfig *cfg, const char *role, const char **whence)
 {
 	const char *env_role = g_str_equal (role, "src") ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST";
-	const char *bin = cfg->qemu_bin;
+	const char *bin;
 
-	if (!bin)
-		bin = g_getenv (env_role);
-	if (!bin)
-		bin = g_getenv ("QTEST_QEMU_BINARY");
-	if (!bin)
-		bin = "qemu-system-x86_64";
-	return g_strdup (bin);
+	if ((bin = cfg->qemu_bin)) {
+		*whence = "--qemu";
+		return bin;
+	}
+	if ((bin = g_getenv (env_role)) && *bin) {
+		*whence = env_role;
+		return bin;
+	}
+	if ((bin = g_getenv ("QTEST_QEMU_BINARY")) && *bin) {
+		*whence = "QTEST_QEMU_BINARY";
+		return bin;
+	}
+	*whence = "the default";
+	return "qemu-system-x86_64";
 }
 
 /* QEMU's test prints 'B' every 64 passes. On a nested KVM like these
@@ -897,12 +924,21 @@ qemu_create (MwbRunner *runner, GError **error)
 	be->runner = runner;
 	be->cfg = cfg;
 	be->sides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) qemu_side_free);
-	be->qemu_bin = find_qemu (cfg, "src");
-	found = g_find_program_in_path (be->qemu_bin);
-	if (!found) {
-		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND,
-			     "QEMU binary '%s' not found (use --qemu BIN or QTEST_QEMU_BINARY)", be->qemu_bin);
-		goto fail;
+	for (guint i = 0; i < 2; i++) {
+		const char *role = i ? "dst" : "src";
+		const char *whence;
+		const char *bin = find_qemu (cfg, role, &whence);
+
+		g_free (found);
+		found = g_find_program_in_path (bin);
+		if (!found) {
+			g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND,
+				     "QEMU binary '%s' for %s (from %s) not found; use --qemu BIN, "
+				     "QTEST_QEMU_BINARY or QTEST_QEMU_BINARY_SRC/_DST", bin, role, whence);
+			goto fail;
+		}
+		be->qemu_bin[i] = g_strdup (found);
+		mwb_runner_logf (runner, "engine", "%s: QEMU %s (from %s)", role, found, whence);
 	}
 	if (!mwb_guest_params_for (cfg->guest_mem, &be->guest, error))
 		goto fail;
@@ -924,13 +960,14 @@ qemu_create (MwbRunner *runner, GError **error)
 		mwb_runner_set_var (runner, "guest-start", r);
 		mwb_runner_set_var (runner, "guest-end", e);
 	}
-	mwb_runner_logf (runner, "engine", "QEMU %s; guest dirties [0x%x, 0x%x), 'B' every %u passes",
-			 found, be->guest.start, be->guest.end, be->guest.period);
+	mwb_runner_logf (runner, "engine", "guest dirties [0x%x, 0x%x), 'B' every %u passes",
+			 be->guest.start, be->guest.end, be->guest.period);
 	return &be->parent;
 
 fail:
 	g_hash_table_unref (be->sides);
-	g_free (be->qemu_bin);
+	g_free (be->qemu_bin[0]);
+	g_free (be->qemu_bin[1]);
 	g_free (be->guest_rom);
 	g_free (be->guest_disk);
 	g_free (be);
@@ -1004,13 +1041,29 @@ qemu_destroy (MwbBackend *mb)
 	g_clear_handle_id (&be->teardown_idle, g_source_remove);
 	clear_wait (be);
 	g_hash_table_unref (be->sides);
-	g_free (be->qemu_bin);
+	g_free (be->qemu_bin[0]);
+	g_free (be->qemu_bin[1]);
 	g_free (be->guest_rom);
 	g_free (be->guest_disk);
 	g_free (be);
 }
 
+/* A fault asked for and never injected must not end in a PASS. */
+static gboolean
+qemu_vet_pass (MwbBackend *mb, char **why)
+{
+	QemuBackend *be = QB (mb);
+
+	if (mwb_run_config_has_fault (be->cfg, "kill-dst") && !be->kill_dst_fired)
+		*why = g_strdup ("--fault kill-dst never fired: no destination QEMU was there while the"
+				 " source's migration was active");
+	else if (mwb_run_config_has_fault (be->cfg, "dst-write") && !be->dst_write_fired)
+		*why = g_strdup ("--fault dst-write never fired: this scenario never checks the destination's memory");
+	return *why == NULL;
+}
+
 const MwbBackendClass mwb_qemu_backend = {
+	.vet_pass = qemu_vet_pass,
 	.name = "qemu",
 	.actions = qemu_actions,
 	.create = qemu_create,

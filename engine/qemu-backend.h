@@ -27,7 +27,8 @@ typedef struct {
 	char serial_buf[4096];
 	FILE *serial_file;
 	FILE *qmp_log;
-	guint markers;		/* 'B's seen on the serial port */
+	guint seen[256];	/* serial bytes seen, by value ('A', 'B') */
+	guint consumed[256];	/* ... of which earlier waits took their share */
 	gboolean started;	/* 'A' seen */
 	gboolean ready;		/* QMP capabilities negotiated */
 	GHashTable *events;	/* event name -> count seen */
@@ -48,7 +49,9 @@ struct _QemuBackend {
 	MwbRunner *runner;
 	const MwbRunConfig *cfg;
 	GHashTable *sides;	/* role -> QemuSide* */
-	char *qemu_bin;
+	char *qemu_bin[2];	/* src, dst: cross-version runs take two */
+	gboolean kill_dst_fired;
+	gboolean dst_write_fired;
 	MwbGuestParams guest;
 	char *guest_rom;
 	char *guest_disk;
@@ -80,6 +83,8 @@ char *qemu_side_death (QemuSide *side);
 gboolean qemu_side_dead (QemuSide *side);
 void qemu_side_log (QemuSide *side, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 const char *qemu_role_label (const char *role);
+/* 0 for src, 1 for dst */
+guint qemu_role_index (const char *role);
 
 /* qemu-backend.c */
 void qemu_recheck (QemuBackend *be);

@@ -55,8 +55,15 @@ inject_dst_write (QemuSide *side, int fd, GError **error)
 			return FALSE;
 		}
 	}
+	if (done == 0) {
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			     "the guest's range [0x%x, 0x%x) is too small to corrupt (use a larger --guest-mem)",
+			     g->start, g->end);
+		return FALSE;
+	}
 	qemu_side_log (side, "fault dst-write: changed byte 0 of %u pages from 0x%x on, after the stop",
 		       done, g->start + 0x400000);
+	side->be->dst_write_fired = TRUE;
 	return TRUE;
 }
 

@@ -39,6 +39,12 @@ qemu_side_log (QemuSide *side, const char *fmt, ...)
 	mwb_runner_log (side->be->runner, src, MWB_LOG_NONE, FALSE, text);
 }
 
+guint
+qemu_role_index (const char *role)
+{
+	return g_str_equal (role, "dst") ? 1 : 0;
+}
+
 QemuSide *
 qemu_side_get (QemuBackend *be, const char *role)
 {
@@ -139,7 +145,11 @@ on_qmp_event (MwbQmp *qmp, const char *event, JsonObject *data, gpointer user)
 		for (GList *l = members; l; l = l->next) {
 			JsonNode *v = json_object_get_member (data, l->data);
 
-			if (JSON_NODE_HOLDS_VALUE (v)) {
+			if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_BOOLEAN) {
+				/* As JSON spells them, so 'guest=false' matches. */
+				g_hash_table_insert (fields, g_strdup (l->data),
+						     g_strdup (json_node_get_boolean (v) ? "true" : "false"));
+			} else if (JSON_NODE_HOLDS_VALUE (v)) {
 				GValue gv = G_VALUE_INIT;
 				GValue sv = G_VALUE_INIT;
 
@@ -234,19 +244,16 @@ on_serial_read (GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	if (side->serial_file)
 		fwrite (side->serial_buf, 1, n, side->serial_file);
-	before = side->markers;
-	for (gssize i = 0; i < n; i++) {
-		if (side->serial_buf[i] == 'A')
-			side->started = TRUE;
-		else if (side->serial_buf[i] == 'B')
-			side->markers++;
-	}
+	for (gssize i = 0; i < n; i++)
+		side->seen[(guint8) side->serial_buf[i]]++;
+	before = side->started;
+	side->started = side->seen['A'] > 0;
 	text = g_utf8_make_valid (side->serial_buf, n);
 	source = g_strdup_printf ("serial-%s", side->role);
 	mwb_runner_log (side->be->runner, source, MWB_LOG_IN, FALSE, text);
 	serial_read_more (side);
-	if (side->markers != before || side->started)
-		qemu_recheck (side->be);
+	(void) before;
+	qemu_recheck (side->be);
 }
 
 static void
@@ -392,7 +399,7 @@ build_argv (QemuBackend *be, QemuSide *side, MwbStepRun *sr, GPtrArray *argv, GE
 	g_autofree char *qmp_e = opt_escape (qmp);
 	g_autofree char *ser_e = opt_escape (ser);
 
-	add (argv, "%s", be->qemu_bin);
+	add (argv, "%s", be->qemu_bin[qemu_role_index (side->role)]);
 	add (argv, "-nodefaults");
 	add (argv, "-no-user-config");
 	add (argv, "-display");

@@ -82,6 +82,7 @@ struct _MwbRunner {
 static void step_finished (MwbRunner *r, MwbStepState state, const char *reason);
 static void abort_with (MwbRunner *r, const char *why, MwbVerdict verdict);
 static void finish_run (MwbRunner *r, MwbVerdict verdict, int failed_step, const char *reason);
+static gboolean user_skips (MwbRunner *r);
 
 /* ---- sinks ---- */
 
@@ -497,8 +498,12 @@ begin_step (MwbRunner *r)
 	r->states[idx] = MWB_STEP_RUNNING;
 	set_state (r, MWB_RUNNER_RUNNING, NULL);
 	EMIT (r, step_state, idx, MWB_STEP_RUNNING, 0.0, NULL);
-	mwb_runner_logf (r, "engine", "step %u/%u %s: %s", idx + 1, r->scn->steps->len,
-			 step->name, step->about);
+	{
+		g_autofree char *about = mwb_runner_step_about (r, idx);
+
+		mwb_runner_logf (r, "engine", "step %u/%u %s: %s", idx + 1, r->scn->steps->len,
+				 step->name, about);
+	}
 
 	if (bad || !def) {
 		mwb_step_run_fail (sr, "%s", bad ? bad : "unknown action");
@@ -601,7 +606,13 @@ step_finished (MwbRunner *r, MwbStepState state, const char *raw_reason)
 		return;
 	}
 	if (r->next >= r->scn->steps->len) {
-		finish_run (r, MWB_VERDICT_PASS, -1, NULL);
+		g_autofree char *why = NULL;
+
+		if (r->klass->vet_pass && !r->klass->vet_pass (r->backend, &why))
+			finish_run (r, MWB_VERDICT_FAIL, -1, why);
+		else
+			finish_run (r, user_skips (r) ? MWB_VERDICT_SKIP : MWB_VERDICT_PASS, -1,
+				    user_skips (r) ? "steps were skipped at the user's request" : NULL);
 		return;
 	}
 	if (r->mode == MODE_STEP) {
@@ -611,6 +622,17 @@ step_finished (MwbRunner *r, MwbStepState state, const char *raw_reason)
 	}
 	if (!r->advance_idle)
 		r->advance_idle = g_idle_add (advance, r);
+}
+
+/* A scenario with a step the user skipped did not run as written: it is
+ * not a PASS, whatever the other steps said. */
+static gboolean
+user_skips (MwbRunner *r)
+{
+	for (guint i = 0; i < r->scn->steps->len; i++)
+		if (r->states[i] == MWB_STEP_SKIPPED)
+			return TRUE;
+	return FALSE;
 }
 
 static gboolean
@@ -664,7 +686,7 @@ mwb_runner_skip (MwbRunner *r, const char *why)
 	EMIT (r, step_state, idx, MWB_STEP_SKIPPED, 0.0, why);
 	r->next = idx + 1;
 	if (r->next >= r->scn->steps->len)
-		finish_run (r, MWB_VERDICT_PASS, -1, NULL);
+		finish_run (r, MWB_VERDICT_SKIP, -1, "steps were skipped at the user's request");
 	else
 		set_state (r, MWB_RUNNER_PAUSED, "skipped a step");
 }
@@ -917,6 +939,14 @@ MwbStepState
 mwb_runner_step_state (MwbRunner *r, guint index)
 {
 	return index < r->scn->steps->len ? r->states[index] : MWB_STEP_PENDING;
+}
+
+char *
+mwb_runner_step_about (MwbRunner *r, guint index)
+{
+	MwbStep *st = mwb_scenario_step (r->scn, index);
+
+	return st ? mwb_expand_lenient (st->about, r->vars) : NULL;
 }
 
 double

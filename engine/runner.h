@@ -70,3 +70,5 @@ void mwb_runner_logf (MwbRunner *runner, const char *source, const char *fmt, ..
 void mwb_runner_note_event (MwbRunner *runner, const char *side, const char *event,
 			    GHashTable *data);
 MwbBackend *mwb_runner_backend (MwbRunner *runner);
+/* The step's `about` line with the variables known so far filled in. */
+char *mwb_runner_step_about (MwbRunner *runner, guint index);

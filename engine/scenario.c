@@ -231,6 +231,27 @@ parse_continuation (MwbScenario *scn, const char *rest, const char *file, guint 
 	return add_step_args (step, words, 0, file, line, error);
 }
 
+/* A `set` value may use ${run}, ${path} and the parameters set above it:
+ * they are all known before the first step, so a typo is caught here. */
+static gboolean
+check_set_refs (MwbScenario *scn, const char *value, const char *file, guint line, GError **error)
+{
+	g_autoptr (GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+	g_autoptr (GError) err = NULL;
+	g_autofree char *out = NULL;
+
+	g_hash_table_insert (known, "run", "");
+	g_hash_table_insert (known, "path", "");
+	/* The last parameter is the one being checked: it may not use itself. */
+	for (guint i = 0; i + 1 < scn->params->len; i++)
+		g_hash_table_insert (known, g_array_index (scn->params, MwbArg, i).key, "");
+	out = mwb_expand (value, known, &err);
+	if (!out)
+		return parse_error (error, file, line, "%s (a set line may use ${run}, ${path} and"
+				    " parameters set above it)", err->message);
+	return TRUE;
+}
+
 static gboolean
 parse_set (MwbScenario *scn, const char *rest, const char *file, guint line, GError **error)
 {
@@ -245,9 +266,14 @@ parse_set (MwbScenario *scn, const char *rest, const char *file, guint line, GEr
 		g_free (a.key);
 		return FALSE;
 	}
+	if (g_str_equal (a.key, "run") || g_str_equal (a.key, "path")) {
+		parse_error (error, file, line, "'%s' is set by mwb itself", a.key);
+		g_free (a.key);
+		return FALSE;
+	}
 	a.value = g_strstrip (g_strdup (eq + 1));
 	g_array_append_val (scn->params, a);
-	return TRUE;
+	return check_set_refs (scn, a.value, file, line, error);
 }
 
 static gboolean
@@ -400,8 +426,8 @@ mwb_step_arg (const MwbStep *step, const char *key)
 	return NULL;
 }
 
-char *
-mwb_expand (const char *text, GHashTable *vars, GError **error)
+static char *
+expand (const char *text, GHashTable *vars, gboolean lenient, GError **error)
 {
 	g_autoptr (GString) out = g_string_new (NULL);
 	const char *s = text;
@@ -421,21 +447,40 @@ mwb_expand (const char *text, GHashTable *vars, GError **error)
 			continue;
 		}
 		if (s[1] != '{' || !(end = strchr (s + 2, '}'))) {
+			if (lenient) {
+				g_string_append_c (out, *s++);
+				continue;
+			}
 			g_set_error (error, MWB_ERROR, MWB_ERROR_PARSE,
 				     "bad variable reference in '%s' (use ${name}, or $$ for $)", text);
 			return NULL;
 		}
 		name = g_strndup (s + 2, end - (s + 2));
 		val = vars ? g_hash_table_lookup (vars, name) : NULL;
-		if (!val) {
+		if (!val && lenient) {
+			g_string_append_len (out, s, end + 1 - s);
+		} else if (!val) {
 			g_set_error (error, MWB_ERROR, MWB_ERROR_NOT_FOUND,
 				     "unknown variable ${%s}", name);
 			return NULL;
+		} else {
+			g_string_append (out, val);
 		}
-		g_string_append (out, val);
 		s = end + 1;
 	}
 	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+mwb_expand (const char *text, GHashTable *vars, GError **error)
+{
+	return expand (text, vars, FALSE, error);
+}
+
+char *
+mwb_expand_lenient (const char *text, GHashTable *vars)
+{
+	return expand (text, vars, TRUE, NULL);
 }
 
 gboolean

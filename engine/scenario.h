@@ -43,6 +43,8 @@ MwbStep *mwb_scenario_step (const MwbScenario *scn, guint i);
 /* Replaces every ${name} in text from vars (char* -> char*); "$$" is a literal "$".
  * An unknown name is an error naming it. */
 char *mwb_expand (const char *text, GHashTable *vars, GError **error);
+/* The same for text shown to people: an unknown ${name} stays as it is. */
+char *mwb_expand_lenient (const char *text, GHashTable *vars);
 
 /* Whole-component prefix match, migration-test's -r meaning:
  * "/a/b" matches "/a/b" and "/a/b/c" but not "/a/bc". */

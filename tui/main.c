@@ -21,7 +21,8 @@ static const char usage_text[] =
 	"                [--keep always|failed|never] [--workdir DIR] [--accel kvm|tcg]\n"
 	"                [--qemu BIN] [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
 	"                [--guest-mem SIZE] [--break STEP] [--break-event SPEC]\n"
-	"                [--tap] [--junit FILE] [-v]\n"
+	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
+	"                [--scenarios DIR]\n"
 	"       mwb actions\n"
 	"       mwb --version\n"
 	"Scenarios are read from $MWB_SCENARIOS, or scenarios/ beside the binary.\n"
@@ -56,6 +57,7 @@ typedef struct {
 	char **wraps;
 	char **faults;
 	double timeout;
+	double timeout_scale;
 	char *guest_mem;
 	gboolean tap;
 	char *junit;
@@ -135,6 +137,11 @@ build_config (Opts *o, MwbRunConfig *cfg)
 	cfg->accel = g_strdup (o->accel);
 	cfg->qemu_bin = g_strdup (o->qemu);
 	cfg->timeout_s = o->timeout;
+	if (o->timeout_scale != 0) {
+		if (o->timeout_scale < 0.1 || o->timeout_scale > 1000)
+			return usage_error ("--timeout-scale takes a factor from 0.1 to 1000, not %g", o->timeout_scale);
+		cfg->step_timeout_scale = o->timeout_scale;
+	}
 	cfg->verbose = o->verbose;
 	return 0;
 }
@@ -246,6 +253,8 @@ main (int argc, char **argv)
 		{ "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault: dst-write, kill-dst",
 		  "SPEC" },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout, "Limit each scenario to SECONDS", "SECONDS" },
+		{ "timeout-scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout_scale,
+		  "Multiply every step's time limit (slow wrappers such as valgrind)", "FACTOR" },
 		{ "guest-mem", 0, 0, G_OPTION_ARG_STRING, &o.guest_mem, "Guest memory (default 128M)", "SIZE" },
 		{ "tap", 0, 0, G_OPTION_ARG_NONE, &o.tap, "Print TAP", NULL },
 		{ "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit, "Write JUnit XML", "FILE" },
@@ -277,7 +286,7 @@ main (int argc, char **argv)
 		return 0;
 	}
 	if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions"))
-		return usage_error ("unknown command '%s'\n%s", cmd, usage_text);
+		return usage_error ("unknown command '%s' (list, run, actions; see mwb --help)", cmd);
 
 	ctx = g_option_context_new (NULL);
 	g_option_context_add_main_entries (ctx, entries, NULL);

@@ -110,3 +110,44 @@ run_mwb run -a --break-event 'STOP when'
 expect_rc 2
 expect_err "expected key=value, got 'when'"
 verdict "--break and --break-event pause where they say (batch mode reports and goes on)"
+
+# Checked at load: a set line may only use what is known before step 1.
+mkdir -p "$WORK/set"
+printf 'path /a\nbackend qemu\nset x = ${nope}/y\nstep s qemu.start role=src\n' >"$WORK/set/a.scn"
+MWB_SCENARIOS=$WORK/set run_mwb list
+expect_rc 2
+expect_err "a.scn:3: unknown variable \\\$\{nope\} \(a set line may use"
+printf 'path /a\nbackend qemu\nset run = /tmp\nstep s qemu.start role=src\n' >"$WORK/set/a.scn"
+MWB_SCENARIOS=$WORK/set run_mwb list
+expect_rc 2
+expect_err "a.scn:3: 'run' is set by mwb itself"
+verdict "set lines are checked when the file is loaded"
+
+# What a person reads has its variables filled in; markers count once; quit wants exit 0.
+mkdir -p "$WORK/qs"
+cat >"$WORK/qs/a.scn" <<'SCN'
+path /test/quit
+backend qemu
+set sock = ${run}/migsocket
+step start   qemu.start role=src args="-no-shutdown"
+     about   Start a QEMU; the socket would be ${sock}
+step one     qemu.wait-serial role=src
+step two     qemu.wait-serial role=src marker=A timeout=0.5
+     about   'A' comes once, and the first wait on A takes it
+step three   qemu.quit role=src
+SCN
+MWB_SCENARIOS=$WORK/qs run_mwb run -a --keep always --workdir "$WORK/runs"
+expect_rc 0
+dir=$(last_run_dir)
+grep -q "Start a QEMU; the socket would be $dir/migsocket" "$dir/journal.jsonl" || problem "the journal's about line is not expanded"
+expect_out "two +ok .*1 new 'A' marker"
+printf 'path /test/twice\nbackend qemu\nstep s qemu.start role=src\nstep a qemu.wait-serial role=src marker=A\nstep b qemu.wait-serial role=src marker=A timeout=0.5\n' >"$WORK/qs/a.scn"
+MWB_SCENARIOS=$WORK/qs run_mwb run -a --workdir "$WORK/runs"
+expect_rc 1
+expect_out "FAIL /test/twice at step 3 \(b\): timed out after 0.5 s waiting for 1 new 'A'"
+printf 'path /test/exit3\nbackend qemu\nstep s qemu.start role=src\nstep q qemu.quit role=src\n' >"$WORK/qs/a.scn"
+MWB_SCENARIOS=$WORK/qs run_mwb run -a --wrap 'src=sh -c "\"$@\"; exit 3" wrapper' --workdir "$WORK/runs"
+expect_rc 1
+expect_out "FAIL /test/exit3 at step 2 \(q\): expected exit status 0: source QEMU \(pid [0-9]+\) exited with status 3"
+expect_no_survivors
+verdict "about lines are expanded; a marker counts for one wait; quit must exit 0"

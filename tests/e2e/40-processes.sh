@@ -94,7 +94,7 @@ if command -v script >/dev/null; then
 		timeout -k 5 60 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" /dev/null)
 	RC=$?
 	expect_rc 0
-	expect_out "next 6/$steps src-alive"
+	expect_out "next 7/$steps src-alive"
 	expect_out "PASS /x86_64/migration/bad_dest"
 	expect_no_survivors
 	verdict "--sbs: c runs on to a --break step and prompts there"
