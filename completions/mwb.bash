@@ -67,9 +67,9 @@ _mwb()
 	local cur=${words[cword]} prev= opt= pre= cmd= dir= i
 	local list_opts='-p --path -r --prefix -v --verbose --scenarios --help'
 	local run_opts='-p --path -r --prefix -a --all -v --verbose --sbs --keep-going
-		--keep --workdir --accel --qemu --wrap --fault --timeout --guest-mem
-		-b --break --break-event --tap --junit --scenarios --help'
-	local value_opts='-p|--path|-r|--prefix|--keep|--workdir|--accel|--qemu|--wrap|--fault|--timeout|--guest-mem|-b|--break|--break-event|--junit|--scenarios'
+		--keep --workdir --accel --qemu --wrap --fault --timeout --timeout-scale
+		--guest-mem -b --break --break-event --tap --junit --scenarios --help'
+	local value_opts='-p|--path|-r|--prefix|--keep|--workdir|--accel|--qemu|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|-b|--break|--break-event|--junit|--scenarios'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
@@ -166,6 +166,10 @@ _mwb()
 			;;
 		--guest-mem)
 			_mwb_reply $'128M\n256M\n512M\n1G\n2G' "$cur" "$pre"
+			;;
+		--timeout-scale)
+			# A factor from 0.1 to 1000; 10 suits valgrind.
+			_mwb_reply $'2\n5\n10\n20' "$cur" "$pre"
 			;;
 		--break-event)
 			# Event names; key=value filters go in the same (quoted) word.

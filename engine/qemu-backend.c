@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "mwb-error.h"
 
@@ -1054,9 +1055,15 @@ qemu_vet_pass (MwbBackend *mb, char **why)
 {
 	QemuBackend *be = QB (mb);
 
+	QemuSide *dst = qemu_side_get (be, "dst");
+
 	if (mwb_run_config_has_fault (be->cfg, "kill-dst") && !be->kill_dst_fired)
 		*why = g_strdup ("--fault kill-dst never fired: no destination QEMU was there while the"
 				 " source's migration was active");
+	/* The SIGKILL may land on a destination already on its way out by itself. */
+	else if (mwb_run_config_has_fault (be->cfg, "kill-dst")
+		 && !(dst && dst->exited && WIFSIGNALED (dst->exit_status) && WTERMSIG (dst->exit_status) == SIGKILL))
+		*why = g_strdup ("--fault kill-dst took no effect: the destination QEMU ended by itself first");
 	else if (mwb_run_config_has_fault (be->cfg, "dst-write") && !be->dst_write_fired)
 		*why = g_strdup ("--fault dst-write never fired: this scenario never checks the destination's memory");
 	return *why == NULL;

@@ -126,7 +126,8 @@ build_config (Opts *o, MwbRunConfig *cfg)
 		g_ptr_array_add (cfg->faults, g_strdup (*f));
 	}
 	{
-		const char *bin = o->qemu ? o->qemu : g_getenv ("QTEST_QEMU_BINARY");
+		const char *env = g_getenv ("QTEST_QEMU_BINARY");
+		const char *bin = o->qemu ? o->qemu : env && *env ? env : NULL;
 		g_autofree char *found = bin ? g_find_program_in_path (bin) : NULL;
 
 		if (bin && !found)
