@@ -64,6 +64,9 @@ void mwb_step_run_waiting_for (MwbStepRun *sr, const char *fmt, ...) G_GNUC_PRIN
 void mwb_step_run_ok (MwbStepRun *sr, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void mwb_step_run_fail (MwbStepRun *sr, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void mwb_step_run_skip (MwbStepRun *sr, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* A failure of the scenario itself (bad argument, a side never started):
+ * it fails the step even when the step expects a failure. */
+void mwb_step_run_error (MwbStepRun *sr, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 MwbStepRun *mwb_step_run_ref (MwbStepRun *sr);
 void mwb_step_run_unref (MwbStepRun *sr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbStepRun, mwb_step_run_unref)

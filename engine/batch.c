@@ -37,6 +37,7 @@ typedef struct {
 	GIOChannel *stdin_chan;
 	guint stdin_watch;
 	gboolean prompting;
+	gboolean stdin_closed;
 	gboolean stopped_early;
 } Batch;
 
@@ -240,6 +241,11 @@ teardown_done (gpointer data)
 
 	g_clear_pointer (&b->runner, mwb_runner_free);
 	b->index++;
+	if (b->stdin_closed && b->index < b->scenarios->len) {
+		b->stopped_early = TRUE;
+		g_main_loop_quit (b->loop);
+		return;
+	}
 	if (b->signal) {
 		g_main_loop_quit (b->loop);
 		return;
@@ -335,10 +341,8 @@ start_next (Batch *b)
 		/* With a run directory, the runner has told the sinks (and the
 		 * journal) its verdict; tearing down reports it. Without one there
 		 * is nobody to tell but the user. */
-		if (mwb_runner_state (b->runner) == MWB_RUNNER_DONE) {
-			mwb_runner_teardown (b->runner, G_CALLBACK (teardown_done), b);
-			return;
-		}
+		if (mwb_runner_state (b->runner) == MWB_RUNNER_DONE)
+			return;	/* its DONE state already queued the teardown */
 		Result *r = g_new0 (Result, 1);
 
 		r->path = g_strdup (scn->path);
@@ -369,7 +373,9 @@ on_stdin (GIOChannel *chan, GIOCondition cond, gpointer data)
 	if (st == G_IO_STATUS_AGAIN)
 		return G_SOURCE_CONTINUE;
 	if (st != G_IO_STATUS_NORMAL) {
+		/* Nobody is left to answer a prompt: end this scenario and the batch. */
 		b->stdin_watch = 0;
+		b->stdin_closed = TRUE;
 		if (b->runner)
 			mwb_runner_abort (b->runner, "standard input closed during --sbs");
 		return G_SOURCE_REMOVE;
@@ -509,9 +515,12 @@ mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOpti
 	}
 	/* The plan promised every scenario: account for those never run. */
 	for (guint i = b.index; opts->tap && b.stopped_early && i < scenarios->len; i++)
-		printf ("ok %u %s # SKIP not run: stopped after the first failure\n", i + 1,
-			((MwbScenario *) scenarios->pdata[i])->path);
-	if (b.stopped_early)
+		printf ("ok %u %s # SKIP not run: %s\n", i + 1, ((MwbScenario *) scenarios->pdata[i])->path,
+			b.stdin_closed ? "standard input closed" : "stopped after the first failure");
+	if (b.stopped_early && b.stdin_closed)
+		out (&b, "standard input closed: %u scenario%s not run\n",
+		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
+	else if (b.stopped_early)
 		out (&b, "stopped after the first failure: %u scenario%s not run (--keep-going runs them)\n",
 		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
 	if (opts->junit)

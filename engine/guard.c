@@ -73,8 +73,17 @@ guard_main (int fd)
 			}
 			line[len] = '\0';
 			len = 0;
-			if (line[0] == '+' && n < MAX_GROUPS)
-				groups[n++] = (pid_t) atol (line + 1);
+			if (line[0] == '+') {
+				int k = 0;
+
+				/* Reuse a slot freed by '-': long runs start many groups. */
+				while (k < n && groups[k] != 0)
+					k++;
+				if (k < MAX_GROUPS) {
+					groups[k] = (pid_t) atol (line + 1);
+					n = MAX (n, k + 1);
+				}
+			}
 			else if (line[0] == '-')
 				for (int k = 0; k < n; k++)
 					if (groups[k] == (pid_t) atol (line + 1))

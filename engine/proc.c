@@ -40,16 +40,17 @@ struct _MwbProc {
 };
 
 static void
-child_setup (gpointer unused)
+child_setup (gpointer parent)
 {
-	(void) unused;
 	/* Own group: signals from the terminal reach mwb alone, and mwb can kill
 	 * a wrapper together with what it wraps. */
 	setpgid (0, 0);
 	/* If mwb dies without a word, the kernel kills the direct child at once;
 	 * the guard takes care of the rest of the group. */
 	prctl (PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid () == 1)
+	/* mwb died before the line above: do not run as an orphan. (mwb may
+	 * itself be pid 1, in a container: compare with its pid, not with 1.) */
+	if (getppid () != (pid_t) GPOINTER_TO_INT (parent))
 		_exit (127);
 }
 
@@ -218,7 +219,7 @@ mwb_proc_spawn (const MwbProcSpec *spec, GError **error)
 	if (!g_spawn_async_with_pipes_and_fds (NULL, (const char *const *) argv->pdata, NULL,
 					       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
 					       | G_SPAWN_STDIN_FROM_DEV_NULL,
-					       child_setup, NULL, -1, -1, -1, NULL, NULL, 0,
+					       child_setup, GINT_TO_POINTER (getpid ()), -1, -1, -1, NULL, NULL, 0,
 					       &p->pid, NULL, &out_fd, &err_fd, error)) {
 		g_free (p->name);
 		g_free (p->cmdline);

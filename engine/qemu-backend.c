@@ -68,6 +68,23 @@ qemu_finish_fail (QemuBackend *be, const char *fmt, ...)
 	mwb_step_run_fail (sr, "%s", msg);
 }
 
+/* The scenario's own mistake: never counted as an expected failure. */
+void
+qemu_finish_error (QemuBackend *be, const char *fmt, ...)
+{
+	MwbStepRun *sr = be->sr;
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	if (!sr)
+		return;
+	va_start (ap, fmt);
+	msg = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	clear_wait (be);
+	mwb_step_run_error (sr, "%s", msg);
+}
+
 void
 qemu_recheck (QemuBackend *be)
 {
@@ -139,6 +156,66 @@ qemu_on_event (QemuSide *side, const char *event, JsonObject *data)
 	qemu_recheck (be);
 }
 
+/* ---- before any action ---- */
+
+/* A QEMU that died while no step ran (paused between steps, say) is news
+ * for whatever step comes next, unless that step waits for its exit. */
+static gboolean
+prelude (QemuBackend *be, MwbStepRun *sr)
+{
+	const MwbStep *st = mwb_step_run_step (sr);
+	const char *role = mwb_step_run_arg (sr, "role");
+	GHashTableIter it;
+	gpointer k, v;
+
+	be->sr = sr;
+	g_hash_table_iter_init (&it, be->sides);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		QemuSide *side = v;
+
+		if (!side->exited || side->quitting || side->death_reported)
+			continue;
+		if (g_str_equal (st->action, "qemu.wait-exit") && g_strcmp0 (role, side->role) == 0)
+			continue;
+		be->pending_fail = g_strdup ("it died while no step was running");
+		fail_with_death (be, side);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- commands on behalf of a step ---- */
+
+static void
+call_free (gpointer p)
+{
+	QemuCall *c = p;
+
+	if (c->sr)
+		mwb_step_run_unref (c->sr);
+	g_free (c);
+}
+
+void
+qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpReplyFunc func)
+{
+	QemuCall *c = g_new0 (QemuCall, 1);
+
+	c->side = side;
+	c->sr = side->be->sr ? mwb_step_run_ref (side->be->sr) : NULL;
+	mwb_qmp_execute_full (side->qmp, command, args, func, c, call_free);
+}
+
+QemuSide *
+qemu_call_current (gpointer call)
+{
+	QemuCall *c = call;
+
+	if (!c->sr || c->side->be->sr != c->sr || mwb_step_run_is_finished (c->sr))
+		return NULL;
+	return c->side;
+}
+
 /* ---- helpers for actions ---- */
 
 static QemuBackend *
@@ -149,21 +226,23 @@ QB (MwbBackend *mb)
 
 /* Binds sr to the backend and finds the side the step names; fails the step
  * when that side is not there to talk to. */
-static QemuSide *
-begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive)
+QemuSide *
+qemu_begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive)
 {
 	QemuBackend *be = QB (mb);
 	const char *role = mwb_step_run_arg (sr, "role");
 	QemuSide *side;
 
-	be->sr = sr;
+	if (!prelude (be, sr))
+		return NULL;
 	if (!role) {
-		qemu_finish_fail (be, "no role= given");
+		qemu_finish_error (be, "no role= given");
 		return NULL;
 	}
 	side = qemu_side_get (be, role);
 	if (!side) {
-		qemu_finish_fail (be, "%s has not been started", qemu_role_label (role) ? qemu_role_label (role) : role);
+		qemu_finish_error (be, "%s has not been started",
+				   qemu_role_label (role) ? qemu_role_label (role) : role);
 		return NULL;
 	}
 	if (need_alive && (side->exited || !side->qmp || !mwb_qmp_is_open (side->qmp))) {
@@ -180,12 +259,12 @@ begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive)
 static void
 on_plain_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 
 	(void) qmp;
 	(void) ret;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, mwb_step_run_step (be->sr)->action))
 		return;
@@ -251,9 +330,13 @@ act_start (MwbBackend *mb, MwbStepRun *sr)
 	QemuBackend *be = QB (mb);
 	g_autoptr (GError) err = NULL;
 
-	be->sr = sr;
+	if (!prelude (be, sr))
+		return;
 	if (!qemu_side_start (be, sr, &err)) {
-		qemu_finish_fail (be, "%s", err->message);
+		if (err->domain == MWB_ERROR && err->code == MWB_ERROR_USAGE)
+			qemu_finish_error (be, "%s", err->message);
+		else
+			qemu_finish_fail (be, "%s", err->message);
 		return;
 	}
 	be->wait_side = qemu_side_get (be, mwb_step_run_arg (sr, "role"));
@@ -287,14 +370,14 @@ static void
 act_wait_serial (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 	const char *marker = mwb_step_run_arg_or (sr, "marker", "B");
 	const char *count = mwb_step_run_arg_or (sr, "count", "1");
 
 	if (!side)
 		return;
 	if (strlen (marker) != 1) {
-		qemu_finish_fail (be, "marker= takes one character, not '%s'", marker);
+		qemu_finish_error (be, "marker= takes one character, not '%s'", marker);
 		return;
 	}
 	be->wait_event = g_strdup (marker);
@@ -306,12 +389,28 @@ act_wait_serial (MwbBackend *mb, MwbStepRun *sr)
 
 /* ---- qemu.caps / qemu.params / qemu.qmp ---- */
 
+/* One command to several sides; the step ends with the last reply. */
 typedef struct {
 	QemuBackend *be;
 	MwbStepRun *sr;
-	guint outstanding;
+	guint replies;		/* still to come */
+	guint refs;		/* pending commands holding it */
 	char *error;
+	char *closed;
 } Fanout;
+
+static void
+fanout_unref (gpointer p)
+{
+	Fanout *f = p;
+
+	if (--f->refs > 0)
+		return;
+	mwb_step_run_unref (f->sr);
+	g_free (f->error);
+	g_free (f->closed);
+	g_free (f);
+}
 
 static void
 on_fanout_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
@@ -320,19 +419,18 @@ on_fanout_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *ede
 
 	(void) qmp;
 	(void) ret;
-	if (eclass && !f->error)
+	if (g_strcmp0 (eclass, "mwb.Closed") == 0 && !f->closed)
+		f->closed = g_strdup (edesc);
+	else if (eclass && !f->error)
 		f->error = g_strdup_printf ("%s: %s", eclass, edesc);
-	if (--f->outstanding > 0)
+	if (--f->replies > 0 || f->be->sr != f->sr || mwb_step_run_is_finished (f->sr))
 		return;
-	if (f->be->sr == f->sr) {
-		if (f->error)
-			qemu_finish_fail (f->be, "%s", f->error);
-		else
-			qemu_finish_ok (f->be, NULL);
-	}
-	mwb_step_run_unref (f->sr);
-	g_free (f->error);
-	g_free (f);
+	if (f->closed)
+		qemu_reply_closed (f->be, "mwb.Closed", mwb_step_run_step (f->sr)->action);
+	else if (f->error)
+		qemu_finish_fail (f->be, "%s", f->error);
+	else
+		qemu_finish_ok (f->be, NULL);
 }
 
 static gboolean
@@ -348,28 +446,39 @@ fan_out (MwbBackend *mb, MwbStepRun *sr, const char *command,
 {
 	QemuBackend *be = QB (mb);
 	g_autoptr (GPtrArray) roles = roles_of (sr);
-	Fanout *f = g_new0 (Fanout, 1);
+	Fanout *f;
 
-	be->sr = sr;
+	if (!prelude (be, sr))
+		return;
 	for (guint i = 0; i < roles->len; i++) {
-		QemuSide *side = qemu_side_get (be, roles->pdata[i]);
+		const char *role = roles->pdata[i];
+		QemuSide *side = qemu_side_get (be, role);
 
-		if (!side || side->exited || !side->qmp) {
-			g_free (f);
-			qemu_finish_fail (be, "%s is not running",
-					  qemu_role_label (roles->pdata[i]) ? qemu_role_label (roles->pdata[i])
-									    : (char *) roles->pdata[i]);
+		if (!qemu_role_label (role)) {
+			qemu_finish_error (be, "role must be src, dst or both, not '%s'", role);
+			return;
+		}
+		if (!side) {
+			qemu_finish_error (be, "%s has not been started", qemu_role_label (role));
+			return;
+		}
+		if (side->exited || !side->qmp) {
+			g_autofree char *death = side->exited ? qemu_side_death (side) : NULL;
+
+			qemu_finish_fail (be, "%s is not running%s%s", side->label, death ? ": " : "",
+					  death ? death : " (no QMP connection)");
 			return;
 		}
 	}
+	f = g_new0 (Fanout, 1);
 	f->be = be;
 	f->sr = mwb_step_run_ref (sr);
-	f->outstanding = roles->len;
+	f->replies = f->refs = roles->len;
 	be->wait_side = NULL;
 	mwb_step_run_waiting_for (sr, "the reply to %s", command);
 	for (guint i = 0; i < roles->len; i++)
-		mwb_qmp_execute (qemu_side_get (be, roles->pdata[i])->qmp, command, args_for (sr),
-				 on_fanout_reply, f);
+		mwb_qmp_execute_full (qemu_side_get (be, roles->pdata[i])->qmp, command, args_for (sr),
+				      on_fanout_reply, f, fanout_unref);
 }
 
 static JsonNode *
@@ -424,7 +533,7 @@ static void
 act_qmp (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 	const char *command = mwb_step_run_arg (sr, "command");
 	const char *arguments = mwb_step_run_arg (sr, "arguments");
 	JsonNode *args = NULL;
@@ -438,13 +547,13 @@ act_qmp (MwbBackend *mb, MwbStepRun *sr)
 		if (!args || !JSON_NODE_HOLDS_OBJECT (args)) {
 			if (args)
 				json_node_unref (args);
-			qemu_finish_fail (be, "arguments= must be a JSON object: %s",
+			qemu_finish_error (be, "arguments= must be a JSON object: %s",
 					  err ? err->message : "not an object");
 			return;
 		}
 	}
 	mwb_step_run_waiting_for (sr, "the reply to %s from %s", command, side->label);
-	mwb_qmp_execute (side->qmp, command, args, on_plain_reply, side);
+	qemu_execute (side, command, args, on_plain_reply);
 }
 
 /* ---- qemu.incoming ---- */
@@ -452,13 +561,13 @@ act_qmp (MwbBackend *mb, MwbStepRun *sr)
 static void
 on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	JsonArray *addrs;
 	JsonObject *a;
 
 	(void) qmp;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "query-migrate"))
 		return;
@@ -485,12 +594,13 @@ on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 static void
 on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	const char *uri;
 
+	(void) qmp;
 	(void) ret;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "migrate-incoming"))
 		return;
@@ -501,7 +611,7 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 	uri = mwb_step_run_arg (be->sr, "uri");
 	/* Port 0 means "any free port": ask which one it got. */
 	if (g_str_has_prefix (uri, "tcp:") && g_str_has_suffix (uri, ":0")) {
-		mwb_qmp_execute (qmp, "query-migrate", NULL, on_incoming_query, side);
+		qemu_execute (side, "query-migrate", NULL, on_incoming_query);
 		return;
 	}
 	mwb_runner_set_var (be->runner, "incoming-uri", uri);
@@ -511,15 +621,16 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 static void
 act_incoming (MwbBackend *mb, MwbStepRun *sr)
 {
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 
 	if (!side)
 		return;
 	mwb_step_run_waiting_for (sr, "migrate-incoming on %s", side->label);
-	mwb_qmp_execute (side->qmp, "migrate-incoming",
-			 mwb_json_object ("uri", json_node_init_string (json_node_alloc (),
-									mwb_step_run_arg (sr, "uri")), NULL),
-			 on_incoming_reply, side);
+	g_clear_pointer (&side->mig_status, g_free);
+	qemu_execute (side, "migrate-incoming",
+		      mwb_json_object ("uri", json_node_init_string (json_node_alloc (),
+								     mwb_step_run_arg (sr, "uri")), NULL),
+		      on_incoming_reply);
 }
 
 /* ---- qemu.migrate ---- */
@@ -527,7 +638,7 @@ act_incoming (MwbBackend *mb, MwbStepRun *sr)
 static void
 act_migrate (MwbBackend *mb, MwbStepRun *sr)
 {
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 	JsonNode *args;
 
 	if (!side)
@@ -538,7 +649,9 @@ act_migrate (MwbBackend *mb, MwbStepRun *sr)
 		json_object_set_member (json_node_get_object (args), "resume",
 					value_node (mwb_step_run_arg (sr, "resume")));
 	mwb_step_run_waiting_for (sr, "the reply to migrate from %s", side->label);
-	mwb_qmp_execute (side->qmp, "migrate", args, on_plain_reply, side);
+	/* A new migration: what the last one ended in says nothing about it. */
+	g_clear_pointer (&side->mig_status, g_free);
+	qemu_execute (side, "migrate", args, on_plain_reply);
 }
 
 /* ---- qemu.wait-migration ---- */
@@ -568,7 +681,7 @@ check_migration (QemuBackend *be)
 	/* Ask once more: the reply carries the error text and the statistics,
 	 * and 7.2 may say "completed" before its times are filled in. */
 	be->check = NULL;
-	mwb_qmp_execute (side->qmp, "query-migrate", NULL, on_final_query, side);
+	qemu_execute (side, "query-migrate", NULL, on_final_query);
 	return TRUE;
 }
 
@@ -641,21 +754,21 @@ requery_migrate (gpointer data)
 	QemuSide *side = data;
 
 	side->be->grace_timer = 0;
-	mwb_qmp_execute (side->qmp, "query-migrate", NULL, on_final_query, side);
+	qemu_execute (side, "query-migrate", NULL, on_final_query);
 	return G_SOURCE_REMOVE;
 }
 
 static void
 on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	JsonObject *o;
 	const char *status;
 	g_autofree char *death = NULL;
 
 	(void) qmp;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "query-migrate"))
 		return;
@@ -671,6 +784,11 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 	    && g_str_equal (side->role, "src") && be->requery < 100) {
 		be->requery++;
 		be->grace_timer = g_timeout_add (5, requery_migrate, side);
+		return;
+	}
+	if (!g_str_equal (status, be->wait_status) && !terminal_status (status)) {
+		/* Not there yet (the event that woke us was another one): wait on. */
+		be->check = check_migration;
 		return;
 	}
 	if (g_str_equal (status, be->wait_status)) {
@@ -696,7 +814,7 @@ static void
 act_wait_migration (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, FALSE);
+	QemuSide *side = qemu_begin (mb, sr, FALSE);
 
 	if (!side)
 		return;
@@ -729,7 +847,7 @@ static void
 act_wait_event (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, FALSE);
+	QemuSide *side = qemu_begin (mb, sr, FALSE);
 
 	if (!side)
 		return;
@@ -746,12 +864,12 @@ act_wait_event (MwbBackend *mb, MwbStepRun *sr)
 static void
 on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	JsonObject *o;
 
 	(void) qmp;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "query-status"))
 		return;
@@ -770,11 +888,11 @@ on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *ede
 static void
 act_check_running (MwbBackend *mb, MwbStepRun *sr)
 {
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 
 	if (!side)
 		return;
-	mwb_qmp_execute (side->qmp, "query-status", NULL, on_query_status, side);
+	qemu_execute (side, "query-status", NULL, on_query_status);
 }
 
 /* ---- qemu.quit / qemu.wait-exit ---- */
@@ -804,7 +922,7 @@ static void
 act_quit (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, TRUE);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
 
 	if (!side)
 		return;
@@ -818,7 +936,7 @@ static void
 act_wait_exit (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = QB (mb);
-	QemuSide *side = begin (mb, sr, FALSE);
+	QemuSide *side = qemu_begin (mb, sr, FALSE);
 
 	if (!side)
 		return;
@@ -1054,8 +1172,21 @@ static gboolean
 qemu_vet_pass (MwbBackend *mb, char **why)
 {
 	QemuBackend *be = QB (mb);
-
 	QemuSide *dst = qemu_side_get (be, "dst");
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init (&it, be->sides);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		QemuSide *side = v;
+
+		if (side->exited && !side->quitting && !side->death_reported) {
+			g_autofree char *death = qemu_side_death (side);
+
+			*why = g_strdup_printf ("%s, and no step was there to notice", death);
+			return FALSE;
+		}
+	}
 
 	if (mwb_run_config_has_fault (be->cfg, "kill-dst") && !be->kill_dst_fired)
 		*why = g_strdup ("--fault kill-dst never fired: no destination QEMU was there while the"

@@ -21,7 +21,8 @@ typedef struct {
 	char *log_source;	/* "qmp-src" */
 	MwbProc *proc;
 	GSocketListener *listener;
-	GCancellable *cancel;
+	GCancellable *cancel;		/* everything: the side is going away */
+	GCancellable *accept_cancel;	/* only the accepts: the process is gone */
 	MwbQmp *qmp;
 	GSocketConnection *serial;
 	char serial_buf[4096];
@@ -88,12 +89,28 @@ guint qemu_role_index (const char *role);
 
 /* qemu-backend.c */
 void qemu_recheck (QemuBackend *be);
+void qemu_finish_error (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Binds sr, fails it for a death between steps or a side it cannot name;
+ * otherwise the side role= names (alive, if need_alive). */
+QemuSide *qemu_begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive);
 void qemu_finish_ok (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void qemu_finish_fail (QemuBackend *be, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void qemu_on_event (QemuSide *side, const char *event, JsonObject *data);
 void qemu_on_side_exit (QemuSide *side);
 /* TRUE (and the step waits for the exit) when eclass says QMP closed. */
 gboolean qemu_reply_closed (QemuBackend *be, const char *eclass, const char *what);
+
+/* One QMP command sent for a step: its reply counts for that step only, so
+ * a late reply can never finish the step after it. */
+typedef struct {
+	QemuSide *side;
+	MwbStepRun *sr;
+} QemuCall;
+
+/* Sends command on behalf of the step in flight; func gets a QemuCall*. */
+void qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpReplyFunc func);
+/* The side, when the reply still belongs to the step in flight; NULL to ignore it. */
+QemuSide *qemu_call_current (gpointer call);
 
 /* qemu-memory.c */
 void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

@@ -121,13 +121,13 @@ cleanup:
 static void
 on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	g_autofree char *dump = NULL;
 
 	(void) qmp;
 	(void) ret;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "pmemsave"))
 		return;
@@ -142,12 +142,13 @@ on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, 
 static void
 on_stopped (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = data;
-	QemuBackend *be = side->be;
+	QemuSide *side = qemu_call_current (data);
+	QemuBackend *be = side ? side->be : NULL;
 	g_autofree char *dump = NULL;
 
+	(void) qmp;
 	(void) ret;
-	if (!be->sr || be->wait_side != side)
+	if (!side)
 		return;
 	if (qemu_reply_closed (be, eclass, "stop"))
 		return;
@@ -166,21 +167,23 @@ on_stopped (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, g
 	/* pmemsave wants an absolute path; the run dir is one. */
 	dump = g_strdup_printf ("%s/%s-mem.bin", mwb_runner_run_dir (be->runner), side->role);
 	mwb_step_run_waiting_for (be->sr, "pmemsave of %s", side->label);
-	mwb_qmp_execute (qmp, "pmemsave",
+	qemu_execute (side, "pmemsave",
 			 mwb_json_object ("val", json_node_init_int (json_node_alloc (), be->guest.start),
 					  "size", json_node_init_int (json_node_alloc (), be->guest.end - be->guest.start),
 					  "filename", json_node_init_string (json_node_alloc (), dump), NULL),
-			 on_pmemsave, side);
+		      on_pmemsave);
 }
 
 void
 qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuBackend *be = (QemuBackend *) mb;
-	QemuSide *side = qemu_side_get (be, mwb_step_run_arg (sr, "role"));
+	QemuSide *side;
 
-	be->sr = sr;
-	if (!side || side->exited || !side->qmp) {
+	/* begin() does the checks every action shares. */
+	if (!(side = qemu_begin (mb, sr, FALSE)))
+		return;
+	if (side->exited || !side->qmp) {
 		g_autofree char *death = side && side->exited ? qemu_side_death (side) : NULL;
 
 		qemu_finish_fail (be, "cannot check memory: %s", death ? death : "that QEMU is not running");
@@ -189,5 +192,5 @@ qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr)
 	be->wait_side = side;
 	mwb_step_run_waiting_for (sr, "%s to stop", side->label);
 	/* The rule holds only for a guest that no longer runs. */
-	mwb_qmp_execute (side->qmp, "stop", NULL, on_stopped, side);
+	qemu_execute (side, "stop", NULL, on_stopped);
 }

@@ -57,6 +57,9 @@ qemu_side_free (QemuSide *side)
 	if (side->cancel)
 		g_cancellable_cancel (side->cancel);
 	g_clear_object (&side->cancel);
+	if (side->accept_cancel)
+		g_cancellable_cancel (side->accept_cancel);
+	g_clear_object (&side->accept_cancel);
 	g_clear_pointer (&side->qmp, mwb_qmp_free);
 	if (side->serial)
 		g_io_stream_close (G_IO_STREAM (side->serial), NULL, NULL);
@@ -299,7 +302,7 @@ on_accept (GObject *src, GAsyncResult *res, gpointer data)
 static void
 accept_next (QemuSide *side)
 {
-	g_socket_listener_accept_async (side->listener, side->cancel, on_accept, side);
+	g_socket_listener_accept_async (side->listener, side->accept_cancel, on_accept, side);
 }
 
 static gboolean
@@ -351,8 +354,10 @@ on_proc_exit (MwbProc *proc, int status, gpointer data)
 	side->exited = TRUE;
 	side->exit_status = status;
 	qemu_side_log (side, "%s (pid %d) %s", side->label, (int) mwb_proc_pid (proc), how);
-	if (side->cancel)
-		g_cancellable_cancel (side->cancel);
+	/* Stop waiting for connections; what QEMU wrote before it went is still
+	 * read to the end. */
+	if (side->accept_cancel)
+		g_cancellable_cancel (side->accept_cancel);
 	if (side->listener)
 		g_socket_listener_close (side->listener);
 	qemu_on_side_exit (side);
@@ -496,7 +501,7 @@ qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error)
 		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "role must be src or dst, not '%s'", role);
 		return FALSE;
 	}
-	if (old && !old->exited) {
+	if (old && old->proc && !old->exited) {
 		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND, "%s is already running (pid %d)",
 			     old->label, (int) mwb_proc_pid (old->proc));
 		return FALSE;
@@ -518,6 +523,7 @@ qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error)
 	side->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	side->stderr_tail = g_ptr_array_new_with_free_func (g_free);
 	side->cancel = g_cancellable_new ();
+	side->accept_cancel = g_cancellable_new ();
 	side->listener = g_socket_listener_new ();
 	g_hash_table_insert (be->sides, g_strdup (role), side);
 

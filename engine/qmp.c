@@ -8,7 +8,18 @@
 typedef struct {
 	MwbQmpReplyFunc func;
 	gpointer data;
+	GDestroyNotify destroy;
 } Pending;
+
+static void
+pending_free (gpointer p)
+{
+	Pending *pd = p;
+
+	if (pd->destroy)
+		pd->destroy (pd->data);
+	g_free (pd);
+}
 
 struct _MwbQmp {
 	GIOStream *stream;
@@ -61,7 +72,7 @@ close_with (MwbQmp *q, const char *why)
 	q->open = FALSE;
 	g_cancellable_cancel (q->cancel);
 	pending = g_steal_pointer (&q->pending);
-	q->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	q->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, pending_free);
 	g_hash_table_iter_init (&it, pending);
 	while (g_hash_table_iter_next (&it, &id, &val)) {
 		Pending *p = val;
@@ -69,6 +80,7 @@ close_with (MwbQmp *q, const char *why)
 		if (p->func)
 			p->func (q, NULL, "mwb.Closed", why, p->data);
 	}
+	/* g_autoptr frees the table, and with it each Pending's data. */
 	if (q->cb.closed)
 		q->cb.closed (q, why, q->data);
 }
@@ -78,23 +90,21 @@ handle_reply (MwbQmp *q, JsonObject *msg)
 {
 	JsonNode *idn = json_object_get_member (msg, "id");
 	const char *id = idn && JSON_NODE_HOLDS_VALUE (idn) ? json_node_get_string (idn) : NULL;
-	Pending p;
-	Pending *found;
+	Pending *p;
+	gpointer key;
 
-	if (!id || !(found = g_hash_table_lookup (q->pending, id)))
+	if (!id || !g_hash_table_steal_extended (q->pending, id, &key, (gpointer *) &p))
 		return;	/* not ours: already logged, nothing waits for it */
-	p = *found;
-	g_hash_table_remove (q->pending, id);
-	if (!p.func)
-		return;
-	if (json_object_has_member (msg, "error")) {
+	g_free (key);
+	if (p->func && json_object_has_member (msg, "error")) {
 		JsonObject *e = json_object_get_object_member (msg, "error");
 
-		p.func (q, NULL, e ? json_object_get_string_member_with_default (e, "class", "?") : "?",
-			e ? json_object_get_string_member_with_default (e, "desc", "?") : "?", p.data);
-		return;
+		p->func (q, NULL, e ? json_object_get_string_member_with_default (e, "class", "?") : "?",
+			 e ? json_object_get_string_member_with_default (e, "desc", "?") : "?", p->data);
+	} else if (p->func) {
+		p->func (q, json_object_get_member (msg, "return"), NULL, NULL, p->data);
 	}
-	p.func (q, json_object_get_member (msg, "return"), NULL, NULL, p.data);
+	pending_free (p);
 }
 
 static void
@@ -205,7 +215,7 @@ mwb_qmp_new (GIOStream *stream, const MwbQmpCallbacks *cb, gpointer data)
 	q->framer = mwb_qmp_framer_new (on_frame, q);
 	q->cb = *cb;
 	q->data = data;
-	q->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	q->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, pending_free);
 	q->open = TRUE;
 	g_queue_init (&q->out);
 	read_more (q);
@@ -235,7 +245,7 @@ mwb_qmp_is_open (MwbQmp *q)
 }
 
 static void
-send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data)
+send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy)
 {
 	g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 	g_autofree char *id = g_strdup_printf ("mwb-%" G_GUINT64_FORMAT, ++q->next_id);
@@ -245,17 +255,18 @@ send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data)
 	json_object_set_string_member (cmd, "id", id);
 	json_node_set_object (node, cmd);
 	text = json_to_string (node, FALSE);
+	p->func = func;
+	p->data = data;
+	p->destroy = destroy;
 	if (!q->open) {
-		g_free (p);
 		if (q->cb.message)
 			q->cb.message (q, MWB_LOG_OUT, text, q->data);
 		if (func)
 			func (q, NULL, "mwb.Closed", "QMP connection is closed", data);
+		pending_free (p);
 		g_free (text);
 		return;
 	}
-	p->func = func;
-	p->data = data;
 	g_hash_table_insert (q->pending, g_steal_pointer (&id), p);
 	if (q->cb.message)
 		q->cb.message (q, MWB_LOG_OUT, text, q->data);
@@ -271,15 +282,22 @@ send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data)
 }
 
 void
-mwb_qmp_execute (MwbQmp *q, const char *command, JsonNode *args, MwbQmpReplyFunc func,
-		 gpointer data)
+mwb_qmp_execute_full (MwbQmp *q, const char *command, JsonNode *args, MwbQmpReplyFunc func,
+		      gpointer data, GDestroyNotify destroy)
 {
 	g_autoptr (JsonObject) cmd = json_object_new ();
 
 	json_object_set_string_member (cmd, "execute", command);
 	if (args)
 		json_object_set_member (cmd, "arguments", args);
-	send_object (q, cmd, func, data);
+	send_object (q, cmd, func, data, destroy);
+}
+
+void
+mwb_qmp_execute (MwbQmp *q, const char *command, JsonNode *args, MwbQmpReplyFunc func,
+		 gpointer data)
+{
+	mwb_qmp_execute_full (q, command, args, func, data, NULL);
 }
 
 gboolean
@@ -299,6 +317,6 @@ mwb_qmp_execute_json (MwbQmp *q, const char *json, MwbQmpReplyFunc func, gpointe
 			     "a QMP command is an object with \"execute\"");
 		return FALSE;
 	}
-	send_object (q, o, func, data);
+	send_object (q, o, func, data, NULL);
 	return TRUE;
 }

@@ -31,6 +31,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbQmp, mwb_qmp_free)
 /* args: an object node or NULL; taken over. */
 void mwb_qmp_execute (MwbQmp *qmp, const char *command, JsonNode *args,
 		      MwbQmpReplyFunc func, gpointer data);
+/* The same; destroy(data) runs once the reply is handled or will never come
+ * (connection closed, client freed). */
+void mwb_qmp_execute_full (MwbQmp *qmp, const char *command, JsonNode *args,
+			   MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy);
 /* A command written by a person: {"execute": ...}; an id is added. */
 gboolean mwb_qmp_execute_json (MwbQmp *qmp, const char *json, MwbQmpReplyFunc func,
 			       gpointer data, GError **error);

@@ -36,6 +36,7 @@ typedef struct {
 
 struct _MwbStepRun {
 	gint refcount;
+	gboolean internal;	/* the scenario's own error, never "as expected" */
 	MwbRunner *runner;	/* NULL once finished */
 	guint index;
 	const MwbStep *step;
@@ -79,7 +80,7 @@ struct _MwbRunner {
 	gboolean restart_after;
 };
 
-static void step_finished (MwbRunner *r, MwbStepState state, const char *reason);
+static void step_finished (MwbRunner *r, MwbStepState state, const char *reason, gboolean internal);
 static void abort_with (MwbRunner *r, const char *why, MwbVerdict verdict);
 static void finish_run (MwbRunner *r, MwbVerdict verdict, int failed_step, const char *reason);
 static gboolean user_skips (MwbRunner *r);
@@ -403,7 +404,7 @@ step_run_finish (MwbStepRun *sr, MwbStepState state, const char *fmt, va_list ap
 	sr->runner = NULL;
 	if (r->current == sr) {
 		r->current = NULL;
-		step_finished (r, state, reason);
+		step_finished (r, state, reason, sr->internal);
 	}
 	mwb_step_run_unref (sr);
 }
@@ -423,6 +424,17 @@ mwb_step_run_fail (MwbStepRun *sr, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start (ap, fmt);
+	step_run_finish (sr, MWB_STEP_FAILED, fmt, ap);
+	va_end (ap);
+}
+
+void
+mwb_step_run_error (MwbStepRun *sr, const char *fmt, ...)
+{
+	va_list ap;
+
+	sr->internal = TRUE;
 	va_start (ap, fmt);
 	step_run_finish (sr, MWB_STEP_FAILED, fmt, ap);
 	va_end (ap);
@@ -506,11 +518,15 @@ begin_step (MwbRunner *r)
 	}
 
 	if (bad || !def) {
-		mwb_step_run_fail (sr, "%s", bad ? bad : "unknown action");
+		mwb_step_run_error (sr, "%s", bad ? bad : "unknown action");
 		return;
 	}
 	r->step_timer = g_timeout_add (timer_ms (step_timeout (r, step, def)), on_step_timeout, r);
+	/* The action may finish the step before it returns: keep sr valid
+	 * (its arguments too) until then. */
+	mwb_step_run_ref (sr);
 	def->run (r->backend, sr);
+	mwb_step_run_unref (sr);
 }
 
 static gboolean
@@ -583,14 +599,19 @@ judge (const MwbStep *step, MwbStepState state, const char *reason, char **out_r
 }
 
 static void
-step_finished (MwbRunner *r, MwbStepState state, const char *raw_reason)
+step_finished (MwbRunner *r, MwbStepState state, const char *raw_reason, gboolean internal)
 {
 	guint idx = r->next;
 	const MwbStep *step = r->scn->steps->pdata[idx];
 	g_autofree char *reason = NULL;
 
 	g_clear_handle_id (&r->step_timer, g_source_remove);
-	state = judge (step, state, raw_reason, &reason);
+	/* A scenario's own mistake is never the failure it expected. */
+	if (internal) {
+		reason = g_strdup (raw_reason);
+	} else {
+		state = judge (step, state, raw_reason, &reason);
+	}
 	r->states[idx] = state;
 	r->durations[idx] = (g_get_monotonic_time () - r->step_t0) / (double) G_USEC_PER_SEC;
 	EMIT (r, step_state, idx, state, r->durations[idx], reason);
@@ -647,8 +668,11 @@ mwb_runner_step (MwbRunner *r)
 	if (!can_go (r))
 		return;
 	r->mode = MODE_STEP;
-	r->resumed_at = -1;
-	begin_step (r);
+	r->resumed_at = r->next;
+	/* From the loop, never from inside whatever called us (a sink, a QMP
+	 * callback): a step may free what its caller is still using. */
+	if (!r->advance_idle)
+		r->advance_idle = g_idle_add (advance, r);
 }
 
 void

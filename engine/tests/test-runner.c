@@ -479,6 +479,19 @@ spin_until_stop (Fixture *f)
 			spin_until_changed (&(f)->stops, _before, #call);     \
 	} G_STMT_END
 
+/* mwb_runner_step starts the step from the loop, never from inside its
+ * caller: spin until it is in flight (or already over). */
+static void
+step_begun (Fixture *f)
+{
+	gint64 end = g_get_monotonic_time () + STALL_LIMIT_S * G_USEC_PER_SEC;
+
+	mwb_runner_step (f->runner);
+	while (mwb_runner_state (f->runner) == MWB_RUNNER_PAUSED && g_get_monotonic_time () < end)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_cmpint (mwb_runner_state (f->runner), !=, MWB_RUNNER_PAUSED);
+}
+
 static void
 teardown_sync (Fixture *f)
 {
@@ -682,7 +695,7 @@ test_step_async (void)
 	g_autoptr (Fixture) f = fixture_new ("step a fake.wait ms=20\nstep b fake.ok\n");
 
 	start (f);
-	mwb_runner_step (f->runner);
+	step_begun (f);
 	/* In flight: the step runs until the backend finishes it from the loop. */
 	g_assert_cmpint (mwb_runner_state (f->runner), ==, MWB_RUNNER_RUNNING);
 	g_assert_cmpint (mwb_runner_step_state (f->runner, 0), ==, MWB_STEP_RUNNING);
@@ -1239,7 +1252,7 @@ test_abort_running (void)
 
 	start (f);
 	STOP_AFTER (f, mwb_runner_step (f->runner));
-	mwb_runner_step (f->runner);
+	step_begun (f);
 	g_assert_cmpint (mwb_runner_state (f->runner), ==, MWB_RUNNER_RUNNING);
 	mwb_runner_abort (f->runner, "the user pressed q");
 	g_assert_cmpint (mwb_runner_state (f->runner), ==, MWB_RUNNER_DONE);
@@ -1406,7 +1419,7 @@ test_keep_aborted (void)
 
 	/* Teardown of a running step aborts it; an abort is kept under keep=failed. */
 	start (f);
-	mwb_runner_step (f->runner);
+	step_begun (f);
 	teardown_sync (f);
 	g_assert_cmpint (f->verdict, ==, MWB_VERDICT_ABORTED);
 	g_assert_cmpstr (f->verdict_reason, ==, "torn down");
@@ -1615,7 +1628,7 @@ test_restart_running (void)
 	g_autoptr (Fixture) f = fixture_new ("step w fake.wait\nstep b fake.ok\n");
 
 	start (f);
-	mwb_runner_step (f->runner);
+	step_begun (f);
 	g_assert_cmpint (mwb_runner_state (f->runner), ==, MWB_RUNNER_RUNNING);
 	/* The step in flight is aborted, the backend torn down, the run begun anew. */
 	mwb_runner_restart (f->runner);
