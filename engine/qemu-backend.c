@@ -33,57 +33,39 @@ clear_wait (QemuBackend *be)
 	be->wait_count = 0;
 }
 
-void
-qemu_finish_ok (QemuBackend *be, const char *fmt, ...)
+/* Ends the step in flight with how (mwb_step_run_ok/_fail/_error), after
+ * forgetting what it waited for. */
+static void
+finish (QemuBackend *be, void (*how) (MwbStepRun *, const char *, ...), const char *fmt, va_list ap)
 {
 	MwbStepRun *sr = be->sr;
-	va_list ap;
 	g_autofree char *msg = NULL;
 
 	if (!sr)
 		return;
-	va_start (ap, fmt);
 	msg = fmt ? g_strdup_vprintf (fmt, ap) : NULL;
-	va_end (ap);
 	clear_wait (be);
 	if (msg)
-		mwb_step_run_ok (sr, "%s", msg);
+		how (sr, "%s", msg);
 	else
-		mwb_step_run_ok (sr, NULL);
+		how (sr, NULL);
 }
 
-void
-qemu_finish_fail (QemuBackend *be, const char *fmt, ...)
-{
-	MwbStepRun *sr = be->sr;
-	va_list ap;
-	g_autofree char *msg = NULL;
+#define DEFINE_FINISH(name, how)                                  \
+	void                                                      \
+	name (QemuBackend *be, const char *fmt, ...)              \
+	{                                                         \
+		va_list ap;                                       \
+                                                                  \
+		va_start (ap, fmt);                               \
+		finish (be, how, fmt, ap);                        \
+		va_end (ap);                                      \
+	}
 
-	if (!sr)
-		return;
-	va_start (ap, fmt);
-	msg = g_strdup_vprintf (fmt, ap);
-	va_end (ap);
-	clear_wait (be);
-	mwb_step_run_fail (sr, "%s", msg);
-}
-
+DEFINE_FINISH (qemu_finish_ok, mwb_step_run_ok)
+DEFINE_FINISH (qemu_finish_fail, mwb_step_run_fail)
 /* The scenario's own mistake: never counted as an expected failure. */
-void
-qemu_finish_error (QemuBackend *be, const char *fmt, ...)
-{
-	MwbStepRun *sr = be->sr;
-	va_list ap;
-	g_autofree char *msg = NULL;
-
-	if (!sr)
-		return;
-	va_start (ap, fmt);
-	msg = g_strdup_vprintf (fmt, ap);
-	va_end (ap);
-	clear_wait (be);
-	mwb_step_run_error (sr, "%s", msg);
-}
+DEFINE_FINISH (qemu_finish_error, mwb_step_run_error)
 
 void
 qemu_recheck (QemuBackend *be)
@@ -95,13 +77,15 @@ qemu_recheck (QemuBackend *be)
 /* The step fails with the side's death as its reason (told once). A failure
  * that was only waiting to see whether this death would come goes along. */
 static void
-fail_with_death (QemuBackend *be, QemuSide *side)
+fail_with_death (QemuBackend *be, QemuSide *side, const char *then)
 {
 	g_autofree char *death = qemu_side_death (side);
 
 	side->death_reported = TRUE;
-	if (be->pending_fail && !be->pending_echo)
-		qemu_finish_fail (be, "%s (then: %s)", death, be->pending_fail);
+	if (!then && be->pending_fail && !be->pending_echo)
+		then = be->pending_fail;
+	if (then)
+		qemu_finish_fail (be, "%s (then: %s)", death, then);
 	else
 		qemu_finish_fail (be, "%s", death);
 }
@@ -128,7 +112,7 @@ qemu_on_side_exit (QemuSide *side)
 	}
 	if (!be->sr || side->death_reported)
 		return;
-	fail_with_death (be, side);
+	fail_with_death (be, side, NULL);
 }
 
 static void
@@ -177,8 +161,7 @@ prelude (QemuBackend *be, MwbStepRun *sr)
 			continue;
 		if (g_str_equal (st->action, "qemu.wait-exit") && g_strcmp0 (role, side->role) == 0)
 			continue;
-		be->pending_fail = g_strdup ("it died while no step was running");
-		fail_with_death (be, side);
+		fail_with_death (be, side, "it died while no step was running");
 		return FALSE;
 	}
 	return TRUE;
@@ -193,6 +176,7 @@ call_free (gpointer p)
 
 	if (c->sr)
 		mwb_step_run_unref (c->sr);
+	g_free (c->command);
 	g_free (c);
 }
 
@@ -203,16 +187,23 @@ qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpReplyFu
 
 	c->side = side;
 	c->sr = side->be->sr ? mwb_step_run_ref (side->be->sr) : NULL;
+	c->command = g_strdup (command);
 	mwb_qmp_execute_full (side->qmp, command, args, func, c, call_free);
 }
 
 QemuSide *
-qemu_call_current (gpointer call)
+qemu_reply_side (gpointer call, const char *eclass, const char *edesc)
 {
 	QemuCall *c = call;
 
 	if (!c->sr || c->side->be->sr != c->sr || mwb_step_run_is_finished (c->sr))
 		return NULL;
+	if (qemu_reply_closed (c->side->be, eclass, c->command))
+		return NULL;
+	if (eclass) {
+		qemu_finish_fail (c->side->be, "%s: %s: %s", c->command, eclass, edesc);
+		return NULL;
+	}
 	return c->side;
 }
 
@@ -259,19 +250,13 @@ qemu_begin (MwbBackend *mb, MwbStepRun *sr, gboolean need_alive)
 static void
 on_plain_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 
 	(void) qmp;
 	(void) ret;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, mwb_step_run_step (be->sr)->action))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "%s: %s", eclass, edesc);
-		return;
-	}
 	qemu_finish_ok (be, NULL);
 }
 
@@ -357,7 +342,7 @@ check_serial (QemuBackend *be)
 
 	if (fresh < be->wait_count) {
 		if (side->exited)
-			fail_with_death (be, side);
+			fail_with_death (be, side, NULL);
 		return side->exited;
 	}
 	side->consumed[m] = side->seen[m];
@@ -561,7 +546,7 @@ act_qmp (MwbBackend *mb, MwbStepRun *sr)
 static void
 on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	JsonArray *addrs;
 	JsonObject *a;
@@ -569,12 +554,6 @@ on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 	(void) qmp;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "query-migrate"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
-		return;
-	}
 	addrs = json_object_get_array_member (json_node_get_object (ret), "socket-address");
 	if (!addrs || json_array_get_length (addrs) == 0
 	    || !(a = json_array_get_object_element (addrs, 0))) {
@@ -594,7 +573,7 @@ on_incoming_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 static void
 on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	const char *uri;
 
@@ -602,12 +581,6 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 	(void) ret;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "migrate-incoming"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "%s: %s", eclass, edesc);
-		return;
-	}
 	uri = mwb_step_run_arg (be->sr, "uri");
 	/* Port 0 means "any free port": ask which one it got. */
 	if (g_str_has_prefix (uri, "tcp:") && g_str_has_suffix (uri, ":0")) {
@@ -673,7 +646,7 @@ check_migration (QemuBackend *be)
 	const char *st = side->mig_status;
 
 	if (side->exited) {
-		fail_with_death (be, side);
+		fail_with_death (be, side, NULL);
 		return TRUE;
 	}
 	if (!st || (!g_str_equal (st, be->wait_status) && !terminal_status (st)))
@@ -761,7 +734,7 @@ requery_migrate (gpointer data)
 static void
 on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	JsonObject *o;
 	const char *status;
@@ -770,12 +743,6 @@ on_final_query (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edes
 	(void) qmp;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "query-migrate"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "query-migrate: %s: %s", eclass, edesc);
-		return;
-	}
 	o = json_node_get_object (ret);
 	status = json_object_get_string_member_with_default (o, "status", side->mig_status);
 	/* 7.2 may say "completed" a moment before it has filled in its times:
@@ -837,7 +804,7 @@ check_event (QemuBackend *be)
 		return TRUE;
 	}
 	if (side->exited) {
-		fail_with_death (be, side);
+		fail_with_death (be, side, NULL);
 		return TRUE;
 	}
 	return FALSE;
@@ -864,19 +831,13 @@ act_wait_event (MwbBackend *mb, MwbStepRun *sr)
 static void
 on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	JsonObject *o;
 
 	(void) qmp;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "query-status"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "query-status: %s: %s", eclass, edesc);
-		return;
-	}
 	o = json_node_get_object (ret);
 	if (json_object_get_boolean_member_with_default (o, "running", FALSE))
 		qemu_finish_ok (be, "%s is running", side->label);

@@ -80,8 +80,6 @@ gboolean qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error);
 void qemu_side_free (QemuSide *side);
 /* "destination QEMU (pid 123) killed by signal 9 (SIGKILL)" plus its last stderr */
 char *qemu_side_death (QemuSide *side);
-/* Whether the side has died (even if the exit has not been processed yet). */
-gboolean qemu_side_dead (QemuSide *side);
 void qemu_side_log (QemuSide *side, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 const char *qemu_role_label (const char *role);
 /* 0 for src, 1 for dst */
@@ -105,12 +103,16 @@ gboolean qemu_reply_closed (QemuBackend *be, const char *eclass, const char *wha
 typedef struct {
 	QemuSide *side;
 	MwbStepRun *sr;
+	char *command;
 } QemuCall;
 
 /* Sends command on behalf of the step in flight; func gets a QemuCall*. */
 void qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpReplyFunc func);
-/* The side, when the reply still belongs to the step in flight; NULL to ignore it. */
-QemuSide *qemu_call_current (gpointer call);
+/* For a reply callback: the side, when the reply is a success for the step
+ * in flight. NULL otherwise, and then it is handled: a stale reply is
+ * ignored, a closed connection waits for the death, a QMP error fails the
+ * step as "COMMAND: Class: desc". */
+QemuSide *qemu_reply_side (gpointer call, const char *eclass, const char *edesc);
 
 /* qemu-memory.c */
 void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

@@ -121,7 +121,7 @@ cleanup:
 static void
 on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	g_autofree char *dump = NULL;
 
@@ -129,12 +129,6 @@ on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, 
 	(void) ret;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "pmemsave"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "pmemsave: %s: %s", eclass, edesc);
-		return;
-	}
 	dump = g_strdup_printf ("%s/%s-mem.bin", mwb_runner_run_dir (be->runner), side->role);
 	check_file (side, dump, be->guest.start);
 }
@@ -142,7 +136,7 @@ on_pmemsave (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, 
 static void
 on_stopped (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
 {
-	QemuSide *side = qemu_call_current (data);
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
 	QemuBackend *be = side ? side->be : NULL;
 	g_autofree char *dump = NULL;
 
@@ -150,12 +144,6 @@ on_stopped (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, g
 	(void) ret;
 	if (!side)
 		return;
-	if (qemu_reply_closed (be, eclass, "stop"))
-		return;
-	if (eclass) {
-		qemu_finish_fail (be, "stop: %s: %s", eclass, edesc);
-		return;
-	}
 	if (side->ram_file) {
 		check_file (side, side->ram_file, 0);
 		return;
