@@ -83,12 +83,6 @@ qemu_side_free (QemuSide *side)
 	g_free (side);
 }
 
-gboolean
-qemu_side_dead (QemuSide *side)
-{
-	return side->exited || (side->proc && mwb_proc_has_exited (side->proc, NULL));
-}
-
 char *
 qemu_side_death (QemuSide *side)
 {
@@ -241,7 +235,6 @@ on_serial_read (GObject *src, GAsyncResult *res, gpointer data)
 	gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, &err);
 	g_autofree char *text = NULL;
 	g_autofree char *source = NULL;
-	guint before;
 
 	if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED) || n <= 0)
 		return;
@@ -249,13 +242,11 @@ on_serial_read (GObject *src, GAsyncResult *res, gpointer data)
 		fwrite (side->serial_buf, 1, n, side->serial_file);
 	for (gssize i = 0; i < n; i++)
 		side->seen[(guint8) side->serial_buf[i]]++;
-	before = side->started;
 	side->started = side->seen['A'] > 0;
 	text = g_utf8_make_valid (side->serial_buf, n);
 	source = g_strdup_printf ("serial-%s", side->role);
 	mwb_runner_log (side->be->runner, source, MWB_LOG_IN, FALSE, text);
 	serial_read_more (side);
-	(void) before;
 	qemu_recheck (side->be);
 }
 
@@ -432,11 +423,9 @@ build_argv (QemuBackend *be, QemuSide *side, MwbStepRun *sr, GPtrArray *argv, GE
 	add (argv, "-serial");
 	add (argv, "chardev:ser0");
 	if (g_str_equal (boot, "rom")) {
-		g_autofree char *e = opt_escape (be->guest_rom);
-
+		/* -bios takes a plain file name, not an option list: no escaping. */
 		add (argv, "-bios");
 		add (argv, "%s", be->guest_rom);
-		(void) e;
 	} else if (g_str_equal (boot, "disk")) {
 		g_autofree char *e = opt_escape (be->guest_disk);
 

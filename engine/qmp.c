@@ -38,12 +38,6 @@ struct _MwbQmp {
 static void read_more (MwbQmp *q);
 static void write_more (MwbQmp *q);
 
-char *
-mwb_json_to_string (JsonNode *node)
-{
-	return json_to_string (node, FALSE);
-}
-
 JsonNode *
 mwb_json_object (const char *first_key, ...)
 {
@@ -298,25 +292,4 @@ mwb_qmp_execute (MwbQmp *q, const char *command, JsonNode *args, MwbQmpReplyFunc
 		 gpointer data)
 {
 	mwb_qmp_execute_full (q, command, args, func, data, NULL);
-}
-
-gboolean
-mwb_qmp_execute_json (MwbQmp *q, const char *json, MwbQmpReplyFunc func, gpointer data,
-		      GError **error)
-{
-	g_autoptr (JsonParser) parser = json_parser_new ();
-	JsonNode *root;
-	JsonObject *o;
-
-	if (!json_parser_load_from_data (parser, json, -1, error))
-		return FALSE;
-	root = json_parser_get_root (parser);
-	if (!root || !JSON_NODE_HOLDS_OBJECT (root)
-	    || !json_object_has_member (o = json_node_get_object (root), "execute")) {
-		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
-			     "a QMP command is an object with \"execute\"");
-		return FALSE;
-	}
-	send_object (q, o, func, data, NULL);
-	return TRUE;
 }

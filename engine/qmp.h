@@ -35,11 +35,7 @@ void mwb_qmp_execute (MwbQmp *qmp, const char *command, JsonNode *args,
  * (connection closed, client freed). */
 void mwb_qmp_execute_full (MwbQmp *qmp, const char *command, JsonNode *args,
 			   MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy);
-/* A command written by a person: {"execute": ...}; an id is added. */
-gboolean mwb_qmp_execute_json (MwbQmp *qmp, const char *json, MwbQmpReplyFunc func,
-			       gpointer data, GError **error);
 gboolean mwb_qmp_is_open (MwbQmp *qmp);
 
 /* Builds {"k": v, ...} from pairs of (const char *key, JsonNode *value), NULL-terminated. */
 JsonNode *mwb_json_object (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
-char *mwb_json_to_string (JsonNode *node);
