@@ -12,6 +12,10 @@
 typedef struct _MwbBackend MwbBackend;
 typedef struct _MwbStepRun MwbStepRun;
 
+/* reply is the answer as text, or NULL with error set. */
+typedef void (*MwbCommandReplyFunc) (const char *role, const char *reply, const char *error,
+				     gpointer data);
+
 typedef struct {
 	const char *name;		/* "qemu.start" */
 	const char *summary;		/* for `mwb actions` and docs */
@@ -34,6 +38,13 @@ typedef struct {
 	/* Every step passed: can the backend vouch for it? FALSE with a reason
 	 * turns the PASS into a FAIL (say, a fault asked for never fired). May be NULL. */
 	gboolean (*vet_pass) (MwbBackend *be, char **why);
+	/* For the workbench (may be NULL): the roles with a live process, and
+	 * that process's pid (0 when none); a command typed by the user sent to
+	 * one role, its reply (pretty JSON) or error handed to func later. */
+	GPtrArray *(*live_roles) (MwbBackend *be);
+	GPid (*pid_of) (MwbBackend *be, const char *role);
+	gboolean (*send_command) (MwbBackend *be, const char *role, const char *text,
+				  MwbCommandReplyFunc func, gpointer data, GError **error);
 } MwbBackendClass;
 
 struct _MwbBackend {

@@ -1169,4 +1169,7 @@ const MwbBackendClass mwb_qemu_backend = {
 	.cancel_step = qemu_cancel_step,
 	.teardown = qemu_teardown,
 	.destroy = qemu_destroy,
+	.live_roles = qemu_live_roles,
+	.pid_of = qemu_pid_of,
+	.send_command = qemu_send_command,
 };

@@ -114,5 +114,11 @@ void qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpRe
  * step as "COMMAND: Class: desc". */
 QemuSide *qemu_reply_side (gpointer call, const char *eclass, const char *edesc);
 
+/* qemu-command.c */
+GPtrArray *qemu_live_roles (MwbBackend *mb);
+GPid qemu_pid_of (MwbBackend *mb, const char *role);
+gboolean qemu_send_command (MwbBackend *mb, const char *role, const char *text,
+			    MwbCommandReplyFunc func, gpointer data, GError **error);
+
 /* qemu-memory.c */
 void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

@@ -485,6 +485,8 @@ qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error)
 	g_autofree char *base = NULL;
 	g_autofree char *path = NULL;
 	MwbProcSpec spec = { 0 };
+	g_autofree char *expanded_wrap = NULL;
+	const char *wrap;
 
 	if (!qemu_role_label (role)) {
 		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "role must be src or dst, not '%s'", role);
@@ -533,7 +535,16 @@ qemu_side_start (QemuBackend *be, MwbStepRun *sr, GError **error)
 	base = g_strdup_printf ("%s/%s", run, role);
 	spec.name = side->label;
 	spec.argv = (const char *const *) argv->pdata;
-	spec.wrap = g_hash_table_lookup (be->cfg->wraps, role);
+	/* ${run} lets a wrapper put its own log in the run directory
+	 * (valgrind --log-file=${run}/valgrind-dst.log). */
+	wrap = g_hash_table_lookup (be->cfg->wraps, role);
+	if (wrap) {
+		g_autoptr (GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+
+		g_hash_table_insert (vars, (gpointer) "run", (gpointer) run);
+		expanded_wrap = mwb_expand_lenient (wrap, vars);
+	}
+	spec.wrap = expanded_wrap;
 	spec.output_base = base;
 	spec.on_line = on_line;
 	spec.on_exit = on_proc_exit;

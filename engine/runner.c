@@ -637,8 +637,9 @@ step_finished (MwbRunner *r, MwbStepState state, const char *raw_reason, gboolea
 		return;
 	}
 	if (r->mode == MODE_STEP) {
-		g_clear_pointer (&r->pause_why, g_free);
-		set_state (r, MWB_RUNNER_PAUSED, "stepped");
+		g_autofree char *why = g_steal_pointer (&r->pause_why);
+
+		set_state (r, MWB_RUNNER_PAUSED, why ? why : "stepped");
 		return;
 	}
 	if (!r->advance_idle)
@@ -685,6 +686,18 @@ mwb_runner_continue (MwbRunner *r)
 	r->resumed_at = r->next;
 	if (!r->advance_idle)
 		r->advance_idle = g_idle_add (advance, r);
+}
+
+void
+mwb_runner_pause (MwbRunner *r, const char *why)
+{
+	if (r->state == MWB_RUNNER_IDLE || r->state == MWB_RUNNER_DONE || r->tearing_down)
+		return;
+	if (r->state == MWB_RUNNER_PAUSED && !r->advance_idle)
+		return;
+	r->mode = MODE_STEP;
+	if (!r->pause_why)
+		r->pause_why = g_strdup (why);
 }
 
 void
@@ -958,6 +971,33 @@ const MwbRunConfig *mwb_runner_config (MwbRunner *r) { return r->cfg; }
 const char *mwb_runner_run_dir (MwbRunner *r) { return r->run_dir; }
 gint64 mwb_runner_start_time (MwbRunner *r) { return r->t0; }
 MwbBackend *mwb_runner_backend (MwbRunner *r) { return r->backend; }
+
+GPtrArray *
+mwb_runner_live_roles (MwbRunner *r)
+{
+	if (!r->backend || !r->klass->live_roles)
+		return g_ptr_array_new_with_free_func (g_free);
+	return r->klass->live_roles (r->backend);
+}
+
+GPid
+mwb_runner_pid_of (MwbRunner *r, const char *role)
+{
+	if (!r->backend || !r->klass->pid_of)
+		return 0;
+	return r->klass->pid_of (r->backend, role);
+}
+
+gboolean
+mwb_runner_send_command (MwbRunner *r, const char *role, const char *text,
+			 MwbCommandReplyFunc func, gpointer data, GError **error)
+{
+	if (!r->backend || !r->klass->send_command) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND, "no %s process is running", role);
+		return FALSE;
+	}
+	return r->klass->send_command (r->backend, role, text, func, data, error);
+}
 
 MwbStepState
 mwb_runner_step_state (MwbRunner *r, guint index)

@@ -27,6 +27,8 @@ gboolean mwb_runner_start (MwbRunner *runner, GError **error);
 void mwb_runner_step (MwbRunner *runner);
 /* Runs until a breakpoint, a failure or the end. */
 void mwb_runner_continue (MwbRunner *runner);
+/* Pauses after the step in flight (a step is never cut short). */
+void mwb_runner_pause (MwbRunner *runner, const char *why);
 /* Runs until step `index` is next (pauses before it). */
 void mwb_runner_run_to (MwbRunner *runner, guint index);
 /* Marks the next step skipped without running it. */
@@ -70,5 +72,12 @@ void mwb_runner_logf (MwbRunner *runner, const char *source, const char *fmt, ..
 void mwb_runner_note_event (MwbRunner *runner, const char *side, const char *event,
 			    GHashTable *data);
 MwbBackend *mwb_runner_backend (MwbRunner *runner);
+
+/* For the workbench: what the backend runs right now. Empty / 0 / an error
+ * when there is no backend (idle) or it cannot tell. */
+GPtrArray *mwb_runner_live_roles (MwbRunner *runner);
+GPid mwb_runner_pid_of (MwbRunner *runner, const char *role);
+gboolean mwb_runner_send_command (MwbRunner *runner, const char *role, const char *text,
+				  MwbCommandReplyFunc func, gpointer data, GError **error);
 /* The step's `about` line with the variables known so far filled in. */
 char *mwb_runner_step_about (MwbRunner *runner, guint index);

@@ -1045,9 +1045,10 @@ test_event_break_step_mode (void)
 
 	g_assert_true (mwb_runner_add_event_break (f->runner, "STOP", NULL));
 	start (f);
-	/* The step pauses anyway; the event must not pause the next continue too. */
+	/* The step pauses anyway, saying why it would have; the event must not
+	 * pause the next continue too. */
 	STOP_AFTER (f, mwb_runner_step (f->runner));
-	g_assert_cmpstr (f->last_why, ==, "stepped");
+	g_assert_cmpstr (f->last_why, ==, "event breakpoint 'STOP' (src)");
 	run_to_end (f);
 	assert_ran ("ev b c");
 	g_assert_cmpint (mwb_runner_verdict (f->runner), ==, MWB_VERDICT_PASS);
@@ -1288,6 +1289,34 @@ test_abort_async_running (void)
 		;
 	g_assert_cmpint (f->verdicts, ==, 1);
 	assert_ran ("w");
+}
+
+static void
+test_pause_running (void)
+{
+	g_autoptr (Fixture) f = fixture_new ("step w fake.wait ms=50\nstep b fake.ok\nstep c fake.ok\n");
+
+	/* Paused while idle: nothing happens. */
+	start (f);
+	mwb_runner_pause (f->runner, "early");
+	g_assert_cmpint (mwb_runner_state (f->runner), ==, MWB_RUNNER_PAUSED);
+	/* ^C during a continue: the step in flight finishes, nothing after it runs. */
+	mwb_runner_continue (f->runner);
+	while (mwb_runner_step_state (f->runner, 0) != MWB_STEP_RUNNING)
+		g_main_context_iteration (NULL, TRUE);
+	mwb_runner_pause (f->runner, "interrupted");
+	while (mwb_runner_state (f->runner) != MWB_RUNNER_PAUSED)
+		g_main_context_iteration (NULL, TRUE);
+	while (g_main_context_iteration (NULL, FALSE))
+		;
+	assert_ran ("w");
+	g_assert_cmpint (mwb_runner_step_state (f->runner, 0), ==, MWB_STEP_OK);
+	g_assert_cmpuint (mwb_runner_next_step (f->runner), ==, 1);
+	g_assert_cmpstr (f->last_why, ==, "interrupted");
+	/* And it goes on from there. */
+	STOP_AFTER (f, mwb_runner_continue (f->runner));
+	assert_ran ("w b c");
+	g_assert_cmpint (mwb_runner_verdict (f->runner), ==, MWB_VERDICT_PASS);
 }
 
 static void
@@ -1751,6 +1780,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/runner/vars/set-and-expand", test_vars);
 	g_test_add_func ("/runner/vars/unknown", test_var_unknown);
 	g_test_add_func ("/runner/vars/bad-reference", test_var_bad_reference);
+	g_test_add_func ("/runner/pause/running", test_pause_running);
 	g_test_add_func ("/runner/abort/running", test_abort_running);
 	g_test_add_func ("/runner/abort/async-running", test_abort_async_running);
 	g_test_add_func ("/runner/abort/paused", test_abort_paused);
