@@ -17,6 +17,10 @@ WARN     := -std=gnu11 -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ENGINE_CFLAGS = $(WARN) $(CFLAGS) -DG_LOG_DOMAIN=\"mwb\" -Iengine $(PKG_CFLAGS)
+# The workbench (tui/) adds curses, readline and libunwind; the engine never links them.
+TUI_PKGS  := ncursesw readline libunwind-ptrace libunwind-generic
+TUI_CFLAGS = $(ENGINE_CFLAGS) -Itui $(shell pkg-config --cflags $(TUI_PKGS))
+TUI_LIBS   = $(shell pkg-config --libs $(TUI_PKGS))
 DEFAULT_SCENARIO := /x86_64/migration/precopy/unix/plain
 FUZZ_TIME ?= 20
 
@@ -26,7 +30,11 @@ ENGINE_SRC := $(wildcard engine/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/engine/guest-blob.o
 UNIT_SRC   := $(wildcard engine/tests/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:engine/tests/%.c=$(BUILD)/tests/%)
-FUZZ_SRC   := $(wildcard engine/fuzz/fuzz-*.c)
+TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tui/default-keys.o
+TUI_UNIT_SRC := $(wildcard tui/tests/test-*.c)
+TUI_UNIT_BIN := $(TUI_UNIT_SRC:tui/tests/%.c=$(BUILD)/tests/%)
+FUZZ_SRC   := $(wildcard engine/fuzz/fuzz-*.c) $(wildcard tui/tests/fuzz-*.c)
 
 .PHONY: all deps run check check-layering unit asan fuzz bench clean
 .DEFAULT_GOAL := all
@@ -48,19 +56,32 @@ $(BUILD)/engine/guest-blob.o: engine/guest-blob.S $(GUEST_IMAGES)
 	@mkdir -p $(@D)
 	$(CC) -c -o $@ $<
 
-$(BUILD)/tui/%.o: tui/%.c engine/*.h
+$(BUILD)/tui/%.o: tui/%.c tui/*.h tui/actions.def engine/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
+	$(CC) $(TUI_CFLAGS) -c -o $@ $<
 
-$(BUILD)/mwb: $(BUILD)/tui/main.o $(BUILD)/libengine.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/tui/default-keys.o: tui/default-keys.S keymaps/default.keys
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $<
+
+$(BUILD)/libtui.a: $(TUI_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mwb: $(BUILD)/tui/main.o $(BUILD)/libtui.a $(BUILD)/libengine.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(TUI_LIBS) $(PKG_LIBS)
 
 # Unit tests link the engine with GLib alone: a curses symbol there fails the link.
 $(BUILD)/tests/%: engine/tests/%.c $(BUILD)/libengine.a
 	@mkdir -p $(@D)
 	$(CC) $(ENGINE_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libengine.a $(PKG_LIBS)
 
-unit: $(UNIT_BIN)
+# The workbench's own unit tests link the TUI library too.
+$(BUILD)/tests/%: tui/tests/%.c $(BUILD)/libtui.a $(BUILD)/libengine.a
+	@mkdir -p $(@D)
+	$(CC) $(TUI_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(BUILD)/libtui.a $(BUILD)/libengine.a $(TUI_LIBS) $(PKG_LIBS) -lpthread
+
+unit: $(UNIT_BIN) $(TUI_UNIT_BIN)
 
 # The engine never sees curses or readline.
 check-layering:
@@ -71,7 +92,9 @@ check-layering:
 # ---- set-up ----
 
 DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
-	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils
+	libncurses-dev libreadline-dev libunwind-dev \
+	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils \
+	tmux valgrind mandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -100,16 +123,23 @@ asan: deps
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
 
 # Each parser's fuzz target links the parser alone: bytes in, records out, no I/O.
-FUZZ_BIN := $(FUZZ_SRC:engine/fuzz/%.c=build/fuzz/%)
+FUZZ_BIN := $(patsubst tui/tests/%.c,build/fuzz/%,$(FUZZ_SRC:engine/fuzz/%.c=build/fuzz/%))
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_DEPS_fuzz-qmp-frame := engine/qmp-frame.c
 FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
 FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c
+FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
+FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 
 .SECONDEXPANSION:
 build/fuzz/%: engine/fuzz/%.c $$(FUZZ_DEPS_$$*) engine/*.h
 	@mkdir -p $(@D)
 	clang $(WARN) $(FUZZ_FLAGS) -Iengine $(PKG_CFLAGS) -o $@ $< $(FUZZ_DEPS_$*) $(PKG_LIBS)
+
+build/fuzz/%: tui/tests/%.c $$(FUZZ_DEPS_$$*) tui/*.h
+	@mkdir -p $(@D)
+	clang $(WARN) $(FUZZ_FLAGS) -Iengine -Itui $(PKG_CFLAGS) $(shell pkg-config --cflags ncursesw) -o $@ $< \
+		$(FUZZ_DEPS_$*) $(PKG_LIBS) $(shell pkg-config --libs ncursesw)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)

@@ -972,6 +972,12 @@ const char *mwb_runner_run_dir (MwbRunner *r) { return r->run_dir; }
 gint64 mwb_runner_start_time (MwbRunner *r) { return r->t0; }
 MwbBackend *mwb_runner_backend (MwbRunner *r) { return r->backend; }
 
+gboolean
+mwb_runner_is_settled (MwbRunner *r)
+{
+	return r->state != MWB_RUNNER_RUNNING && !r->advance_idle && !r->tearing_down;
+}
+
 GPtrArray *
 mwb_runner_live_roles (MwbRunner *r)
 {

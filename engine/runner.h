@@ -73,6 +73,9 @@ void mwb_runner_note_event (MwbRunner *runner, const char *side, const char *eve
 			    GHashTable *data);
 MwbBackend *mwb_runner_backend (MwbRunner *runner);
 
+/* Nothing in flight and nothing about to start: no step running or
+ * scheduled, no teardown under way (scripted input waits for this). */
+gboolean mwb_runner_is_settled (MwbRunner *runner);
 /* For the workbench: what the backend runs right now. Empty / 0 / an error
  * when there is no backend (idle) or it cannot tell. */
 GPtrArray *mwb_runner_live_roles (MwbRunner *runner);

@@ -23,9 +23,10 @@ run_mwb() {
 # Every QEMU pid a kept run's journal or the output recorded as started.
 started_pids() {
 	{
-		cat "$WORK"/runs/*/journal.jsonl 2>/dev/null
+		cat "$WORK"/runs*/*/journal.jsonl 2>/dev/null
 		printf '%s\n' "${OUT:-}"
-	} | grep -oE '(started [a-z]+ QEMU \(pid [0-9]+\)|ok +[0-9.]+ s +pid [0-9]+)' | grep -oE '[0-9]+$' | sort -u
+	} | grep -oE '(started [a-z]+ QEMU \(pid [0-9]+\)|ok +[0-9.]+ s +pid [0-9]+)' | grep -oE 'pid [0-9]+' |
+		grep -oE '[0-9]+' | sort -u
 }
 
 # A pid is "alive" if it exists and is not a zombie we cannot reap.

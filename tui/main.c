@@ -12,19 +12,23 @@
 #include "catalog.h"
 #include "guard.h"
 #include "run-config.h"
+#include "workbench.h"
 
 #define MWB_VERSION "0.1"
 
 static const char usage_text[] =
-	"usage: mwb list [-p PATH]... [-r PREFIX]... [-v]\n"
-	"       mwb run  [-p PATH]... [-r PREFIX]... [-a] [--sbs] [--keep-going]\n"
+	"usage: mwb [--keymap NAME|FILE] [--scenarios DIR] [run options]\n"
+	"       mwb list [-p PATH]... [-r PREFIX]... [-v]\n"
+	"       mwb run  [-p PATH]... [-r PREFIX]... [-a] [--tui] [--sbs] [--keep-going]\n"
 	"                [--keep always|failed|never] [--workdir DIR] [--accel kvm|tcg]\n"
 	"                [--qemu BIN] [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
 	"                [--guest-mem SIZE] [--break STEP] [--break-event SPEC]\n"
 	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
 	"                [--scenarios DIR]\n"
 	"       mwb actions\n"
+	"       mwb keys [--keymap NAME|FILE] [--mdoc]\n"
 	"       mwb --version\n"
+	"Without a command, mwb opens the workbench on the scenario list.\n"
 	"Scenarios are read from $MWB_SCENARIOS, or scenarios/ beside the binary.\n"
 	"See mwb(1).\n";
 
@@ -65,6 +69,9 @@ typedef struct {
 	char *scenarios;
 	char **breaks;
 	char **event_breaks;
+	gboolean tui;
+	char *keymap;
+	gboolean mdoc;
 } Opts;
 
 static void
@@ -83,6 +90,7 @@ opts_clear (Opts *o)
 	g_free (o->scenarios);
 	g_strfreev (o->breaks);
 	g_strfreev (o->event_breaks);
+	g_free (o->keymap);
 }
 
 static const char *const known_faults[] = { "dst-write", "kill-dst", NULL };
@@ -198,6 +206,8 @@ cmd_run (Opts *o)
 		return rc;
 	if (!o->paths && !o->prefixes && !o->all)
 		return usage_error ("run: nothing selected (give -p PATH, -r PREFIX or -a)");
+	if (o->tui && (o->sbs || o->tap || o->junit || o->keep_going))
+		return usage_error ("--tui is interactive: --sbs, --tap, --junit and --keep-going are for batch runs");
 	if (o->sbs && !isatty (STDIN_FILENO))
 		return usage_error ("--sbs waits for Enter on a terminal, and standard input is not one");
 	if (o->sbs && o->tap)
@@ -216,7 +226,52 @@ cmd_run (Opts *o)
 	bo.event_breaks = (const char *const *) o->event_breaks;
 	if (!mwb_batch_check_breaks (sel, &bo, &err))
 		return usage_error ("%s", err->message);
+	if (o->tui) {
+		if (sel->len != 1)
+			return usage_error ("--tui opens one scenario; %u are selected", sel->len);
+		if (o->breaks || o->event_breaks)
+			return usage_error ("--tui: set breakpoints in the workbench (b, :break event ...)");
+		return mwb_workbench_run (cfg, cat, sel->pdata[0], o->keymap);
+	}
 	return mwb_batch_run (sel, cfg, &bo);
+}
+
+static int
+cmd_workbench (Opts *o)
+{
+	int rc = 0;
+	g_autoptr (GPtrArray) cat = NULL;
+	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
+
+	if (o->paths || o->prefixes || o->all || o->tap || o->junit || o->sbs)
+		return usage_error ("without a command mwb opens the workbench; `mwb run` takes -p, -r, -a, --tap");
+	if ((rc = build_config (o, cfg)))
+		return rc;
+	if (!(cat = load_catalog (o, &rc)))
+		return rc;
+	return mwb_workbench_run (cfg, cat, NULL, o->keymap);
+}
+
+/* The key table for the help overlay's readers: docs/mwb.1 embeds --mdoc. */
+static int
+cmd_keys (Opts *o)
+{
+	g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (MwbKeymap) km = NULL;
+	g_autofree char *text = NULL;
+
+	if (o->mdoc) {
+		/* The man page documents the builtin defaults, not this user's keys. */
+		km = mwb_keymap_new_default (warnings);
+		text = mwb_keymap_mdoc_table (km);
+	} else {
+		km = mwb_workbench_keymap (o->keymap, warnings);
+		text = mwb_keymap_help_text (km, 100);
+	}
+	for (guint i = 0; i < warnings->len; i++)
+		fprintf (stderr, "mwb: warning: %s\n", (char *) warnings->pdata[i]);
+	fputs (text, stdout);
+	return 0;
 }
 
 static int
@@ -265,6 +320,9 @@ main (int argc, char **argv)
 		{ "break-event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.event_breaks,
 		  "Pause after the step in which a QMP event came, e.g. 'MIGRATION status=completed'", "SPEC" },
 		{ "scenarios", 0, 0, G_OPTION_ARG_FILENAME, &o.scenarios, "Scenario directory", "DIR" },
+		{ "tui", 0, 0, G_OPTION_ARG_NONE, &o.tui, "Open the workbench on the scenario, paused before step 1", NULL },
+		{ "keymap", 0, 0, G_OPTION_ARG_STRING, &o.keymap, "Keymap: default, vi, emacs or a file", "NAME|FILE" },
+		{ "mdoc", 0, 0, G_OPTION_ARG_NONE, &o.mdoc, "keys: print the default key table as mdoc", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
@@ -273,11 +331,7 @@ main (int argc, char **argv)
 	if (!mwb_guard_start ())
 		return usage_error ("cannot start the process guard");
 
-	if (argc < 2) {
-		fputs (usage_text, stderr);
-		return 2;
-	}
-	cmd = argv[1];
+	cmd = argc < 2 ? "" : argv[1];
 	if (g_str_equal (cmd, "--version")) {
 		printf ("mwb %s\n", MWB_VERSION);
 		return 0;
@@ -286,15 +340,21 @@ main (int argc, char **argv)
 		fputs (usage_text, stdout);
 		return 0;
 	}
-	if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions"))
-		return usage_error ("unknown command '%s' (list, run, actions; see mwb --help)", cmd);
+	/* No command, or options only: the workbench. */
+	if (!*cmd || cmd[0] == '-')
+		cmd = "";
+	else if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions")
+		 && !g_str_equal (cmd, "keys"))
+		return usage_error ("unknown command '%s' (list, run, actions, keys; see mwb --help)", cmd);
 
 	ctx = g_option_context_new (NULL);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	g_option_context_set_help_enabled (ctx, TRUE);
-	argv[1] = argv[0];
-	argc--;
-	argv++;
+	if (*cmd) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
 		rc = usage_error ("%s", err->message);
 		goto out;
@@ -303,7 +363,11 @@ main (int argc, char **argv)
 		rc = usage_error ("unexpected argument '%s'", argv[1]);
 		goto out;
 	}
-	if (g_str_equal (cmd, "list"))
+	if (!*cmd)
+		rc = cmd_workbench (&o);
+	else if (g_str_equal (cmd, "keys"))
+		rc = cmd_keys (&o);
+	else if (g_str_equal (cmd, "list"))
 		rc = cmd_list (&o);
 	else if (g_str_equal (cmd, "actions"))
 		rc = cmd_actions ();

@@ -151,3 +151,48 @@ expect_rc 1
 expect_out "FAIL /test/exit3 at step 2 \(q\): expected exit status 0: source QEMU \(pid [0-9]+\) exited with status 3"
 expect_no_survivors
 verdict "about lines are expanded; a marker counts for one wait; quit must exit 0"
+
+# The workbench wants a terminal; batch users get a pointer to `mwb run`.
+run_mwb </dev/null
+expect_rc 2
+expect_err "the workbench needs a terminal \\(use \`mwb run\` for batch runs\\)"
+run_mwb run --tui -p /x86_64/migration/precopy/unix/plain </dev/null
+expect_rc 2
+expect_err "the workbench needs a terminal"
+run_mwb run --tui -r /x86_64/migration/precopy </dev/null
+expect_rc 2
+expect_err "--tui opens one scenario; 3 are selected"
+run_mwb run --tui --tap -p /x86_64/migration/precopy/unix/plain
+expect_rc 2
+expect_err "--tui is interactive"
+verdict "mwb alone and run --tui refuse without a terminal, and --tui takes one scenario"
+
+# Keymaps: a bad line is a warning with file:line, never fatal.
+printf 'bind generic s step\nbind nowhere s step\nbind generic <Nope> quit\nbind generic z fly\n' >"$WORK/bad.keys"
+run_mwb keys --keymap "$WORK/bad.keys"
+expect_rc 0
+expect_err "$WORK/bad.keys:2: unknown pane 'nowhere'"
+expect_err "$WORK/bad.keys:3: bad key '<Nope>'"
+expect_err "$WORK/bad.keys:4: unknown action 'fly'"
+expect_out "step"
+run_mwb keys --keymap vi
+expect_rc 0
+[ -z "$ERR" ] || problem "vi.keys gave warnings: $ERR"
+expect_out "^ +j, <Down> +move-down|j.*move-down"
+run_mwb keys --keymap /nonexistent.keys
+expect_rc 0
+expect_err "/nonexistent.keys: "
+verdict "keymap files: bad lines are file:line warnings, never fatal; vi.keys loads clean"
+
+# The man page's key table is the one the binary has.
+run_mwb keys --mdoc
+table=$OUT
+man=$(cd "$(dirname "$0")/../.." && pwd)/docs/mwb.1
+if grep -qF -- "$(head -n 3 <<<"$table")" "$man"; then
+	awk '/^\.\\" keys-begin/ { on = 1; next } /^\.\\" keys-end/ { on = 0 } on' "$man" >"$WORK/man-keys"
+	printf '%s\n' "$table" | diff -u "$WORK/man-keys" - >"$WORK/keys.diff" ||
+		problem "docs/mwb.1's key table is stale: $(head -c 600 "$WORK/keys.diff")"
+else
+	problem "docs/mwb.1 has no key table from mwb keys --mdoc"
+fi
+verdict "docs/mwb.1's key table is generated from the actions and default.keys"

@@ -1,0 +1,190 @@
+# The workbench, scripted: MWB_SCRIPT plays keys and commands, waiting for
+# the engine to settle before each one, and :save-display writes the
+# screen as text. Each screen is compared with tests/tui/NAME.screen after
+# masking what changes from run to run (times, pids, sizes, the run
+# directory's random suffix). MWB_TEST_REGENERATE=1 rewrites the goldens;
+# review the diff before committing.
+. "$(dirname "$0")/../lib.sh"
+GOLDEN=$(cd "$(dirname "$0")/../tui" && pwd)
+
+export TZ=UTC TERM=dumb INPUTRC=/dev/null MWB_NO_DISPLAY=1 HOME=$WORK/home
+export XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config
+unset XDG_DATA_HOME XDG_CACHE_HOME XDG_RUNTIME_DIR TMUX NO_COLOR
+mkdir -p "$HOME"
+
+mask() {
+	sed -E \
+		-e "s|$WORK|WORK|g" \
+		-e 's/mwb-([a-z0-9_-]+)-[A-Za-z0-9]{6}/mwb-\1-XXXXXX/g' \
+		-e 's/[0-9]+\.[0-9]+s\b/N.Ns/g' \
+		-e 's/^( *)[0-9]+\.[0-9]{3} /\1T.TTT /; s/\|( *)[0-9]+\.[0-9]{3} /|\1T.TTT /' \
+		-e 's/pid [0-9]+/pid N/g' \
+		-e 's/ *[0-9]+(\.[0-9])? (B|KiB|MiB|GiB)( |$)/ SIZE\3/g' \
+		-e 's/(\| migration [a-z-]+).*/\1 .../' \
+		-e 's/(first_byte|last_byte|current|expected) = [0-9a-f]+/\1 = X/g' \
+		-e 's/inconsistency at [0-9a-f]+/inconsistency at X/g; s/another [0-9]+ pages/another N pages/g' \
+		-e 's/QEMU [0-9]+\.[0-9]+\.[0-9]+/QEMU V/g'
+}
+
+# tui NAME COLSxROWS SCRIPT -- MWB-ARGS...: plays SCRIPT; every
+# ":save-display @NAME" in it is a golden screen tests/tui/NAME.screen.
+tui() {
+	local name=$1 size=$2 script=$3; shift 4
+	local cols=${size%x*} rows=${size#*x} s
+	mkdir -p "$WORK/screens"
+	printf '%s\n' "$script" | sed -e "s|@\([a-z0-9-]*\)|$WORK/screens/\1.screen|g" -e "s|\$WORK|$WORK|g" \
+		>"$WORK/$name.script"
+	mkdir -p "$WORK/runs"
+	MWB_SCRIPT=$WORK/$name.script LINES=$rows COLUMNS=$cols \
+		timeout -k 5 120 "$MWB" "$@" >"$WORK/out" 2>"$WORK/stderr"
+	RC=$?
+	OUT=$(cat "$WORK/out")
+	ERR=$(cat "$WORK/stderr")
+	for s in $(grep -oE '@[a-z0-9-]+' <<<"$script" | tr -d @); do
+		# The other saves go to files the test greps.
+		if [ ! -f "$WORK/screens/$s.screen" ]; then
+			problem "no screen $s was saved"
+			continue
+		fi
+		mask <"$WORK/screens/$s.screen" >"$WORK/screens/$s.masked"
+		if [ -n "${MWB_TEST_REGENERATE:-}" ]; then
+			cp "$WORK/screens/$s.masked" "$GOLDEN/$s.screen"
+		elif ! diff -u "$GOLDEN/$s.screen" "$WORK/screens/$s.masked" >"$WORK/diff"; then
+			problem "screen $s differs from tests/tui/$s.screen:"
+			while IFS= read -r l; do problem "  $l"; done <"$WORK/diff"
+		fi
+	done
+}
+
+RUN=(run --tui --keep always --workdir "$WORK/runs")
+P=/x86_64/migration/precopy/unix/plain
+
+tui list 80x24 '
+:save-display @list-80x24
+exec
+:save-display @list-filter
+<BS><BS><BS><BS>
+:resize 160x50
+:save-display @list-160x50
+' --
+expect_rc 0
+verdict "the scenario list as a tree, filtered as you type, at 80x24 and 160x50"
+
+tui open 100x30 '
+pre<Enter>
+:save-display @list-opened
+' --
+expect_rc 0
+grep -q 'step 1/12  paused' "$WORK/screens/list-opened.screen" || problem "Enter did not open the scenario paused"
+verdict "Enter in the list opens the scenario, paused before step 1"
+
+tui paused 120x40 '
+:save-display @paused-120x40
+:resize 80x24
+:save-display @paused-80x24
+:resize 160x50
+:save-display @paused-160x50
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+expect_no_survivors none-ok
+verdict "run --tui opens paused before step 1 (120x40, 80x24, 160x50)"
+
+# A live run's log interleaves two QEMUs as they happen: the steps, the
+# about box and the status line are compared whole, the log by content.
+tui walk 120x40 '
+s
+s
+s
+:save-display @step3-steps steps
+:save-display @step3-about about
+:save-display $WORK/step3-log.txt log
+s
+s
+s
+s
+s
+s
+s
+s
+s
+:save-display @completed-steps steps
+:save-display @completed-status status
+:save-display $WORK/all-log.txt log
+:qmp dst query-status
+:qmp dst query-status
+:qmp dst query-status
+:save-display $WORK/dst-status.txt status
+:log qmp-dst
+:save-display $WORK/dst-log.txt log
+:log qmp-src
+:save-display $WORK/src-log.txt log
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+expect_no_survivors
+for want in 'src +-> migrate-set-capabilities' 'dst +-> migrate-set-capabilities' 'src +<- migrate-set-capabilities: ok'; do
+	grep -qE -- "$want" "$WORK/step3-log.txt" || problem "step 3's log lacks /$want/"
+done
+grep -qE -- '-> migrate \{"uri":"unix:' "$WORK/src-log.txt" || problem "qmp-src lacks the migrate command"
+grep -qE -- '<- query-migrate: \{"status":"completed"' "$WORK/src-log.txt" ||
+	problem "qmp-src lacks the answer to query-migrate"
+grep -qE -- '-> query-status +\[\+ x3\] last <- query-status: \{"status":"paused"' "$WORK/dst-log.txt" ||
+	problem "three query-status polls are not folded into one line with a count"
+grep -qE -- 'qmp dst: \{ *"status" *: *"paused"' "$WORK/dst-status.txt" || problem ":qmp did not show the reply"
+grep -qE -- 'dst +<- event RESUME' "$WORK/all-log.txt" || problem "the merged log lacks dst's RESUME"
+grep -qE -- 'log \[all\]' "$WORK/all-log.txt" || problem "the merged tab is not named"
+verdict "s walks every step of precopy/unix/plain to PASS; each step's QMP is logged as it happens"
+
+tui fail 80x24 '
+c
+:save-display @failed-steps steps
+:save-display $WORK/fail-about.txt about
+:save-display $WORK/fail-log.txt log
+:save-display $WORK/fail-status.txt status
+' -- "${RUN[@]}" -p $P --fault dst-write
+expect_rc 1
+expect_no_survivors
+grep -q 'Memory content inconsisten' "$WORK/fail-log.txt" || problem "the log does not show the inconsistency lines"
+grep -q 'and in another' "$WORK/fail-log.txt" || problem "the log does not show the page count line"
+tr '\n' ' ' <"$WORK/fail-about.txt" | grep -qE 'failed: Memory +content +inconsistency at' ||
+	problem "the about box does not give the failed step's reason"
+grep -q 'FAIL at step 12 (check): Memory content inconsistency at' "$WORK/fail-status.txt" ||
+	problem "the message line does not name the failed step and why"
+verdict "with --fault dst-write the screen lands on the failed check with the inconsistency lines"
+
+tui hex 160x50 '
+c
+:open migfile
+:save-display @hexdump
+:goto 0x100
+/x:70 63 2e 72 6f 6d<Enter>
+:save-display @hexdump-search
+' -- "${RUN[@]}" -p /x86_64/migration/precopy/exec/file
+expect_rc 0
+verdict "the hexdump viewer shows migfile with offsets, ASCII and the header annotated; goto and hex search"
+
+tui help 80x24 '
+?
+:save-display @help-80x24
+<PgDn>
+:save-display @help-80x24-page2
+<Esc>
+:resize 160x50
+?
+:save-display @help-160x50
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+verdict "? shows help generated from the actions and the keymap"
+
+tui complete 120x40 '
+keys :<Tab>
+::save-display @complete-commands
+<Esc>
+keys :op<Tab><Tab>
+::save-display @complete-files
+<Esc>
+keys :break<Space>e<Tab>
+::save-display @complete-steps
+<Enter>
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+verdict "Tab completes commands, run-dir files and step names"
