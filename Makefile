@@ -2,7 +2,7 @@
 #
 #   make            build ./mwb
 #   make deps       install what is missing (Debian 12, as root), fast when all is there
-#   make run        deps, build, run the default scenario
+#   make run        deps, build, the default scenario: in the workbench on a terminal, batch otherwise
 #   make check      deps, build, run every test; ends with "N passed, N failed, N skipped"
 #   make asan       the same tests against an ASan+UBSan build (clang)
 #   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
@@ -106,9 +106,14 @@ deps:
 	$(SUDO) apt-get update -q && \
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
 
+# On a terminal the workbench, paused before step 1; otherwise a batch run.
 run: deps
 	@$(MAKE) --no-print-directory all
-	./mwb run -p $(DEFAULT_SCENARIO)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		echo "./mwb run --tui -p $(DEFAULT_SCENARIO)"; ./mwb run --tui -p $(DEFAULT_SCENARIO); \
+	else \
+		echo "./mwb run -p $(DEFAULT_SCENARIO)"; ./mwb run -p $(DEFAULT_SCENARIO); \
+	fi
 
 check: deps
 	@$(MAKE) --no-print-directory all unit check-layering

@@ -66,15 +66,15 @@ _mwb()
 	local cword=$COMP_CWORD
 	local cur=${words[cword]} prev= opt= pre= cmd= dir= i
 	local list_opts='-p --path -r --prefix -v --verbose --scenarios --help'
-	local run_opts='-p --path -r --prefix -a --all -v --verbose --sbs --keep-going
+	local run_opts='-p --path -r --prefix -a --all -v --verbose --tui --keymap --sbs --keep-going
 		--keep --workdir --accel --qemu --wrap --fault --timeout --timeout-scale
 		--guest-mem -b --break --break-event --tap --junit --scenarios --help'
-	local value_opts='-p|--path|-r|--prefix|--keep|--workdir|--accel|--qemu|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|-b|--break|--break-event|--junit|--scenarios'
+	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|-b|--break|--break-event|--junit|--scenarios'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
 	if ((cword == 1)); then
-		_mwb_reply $'list\nrun\nactions\nhelp\n--version\n--help' "$cur"
+		_mwb_reply $'list\nrun\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios' "$cur"
 		return 0
 	fi
 	cmd=${words[1]}
@@ -136,6 +136,14 @@ _mwb()
 		--keep)
 			_mwb_reply $'always\nfailed\nnever' "$cur" "$pre"
 			;;
+		--keymap)
+			# A name from keymaps/, or a file.
+			if [[ $cur == */* ]]; then
+				_mwb_files -f "$cur" "$pre"
+			else
+				_mwb_reply $'default\nvi\nemacs' "$cur" "$pre"
+			fi
+			;;
 		--accel)
 			_mwb_reply $'kvm\ntcg' "$cur" "$pre"
 			;;
@@ -187,6 +195,8 @@ _mwb()
 	list) _mwb_reply "$(printf '%s\n' $list_opts)" "$cur" ;;
 	run) _mwb_reply "$(printf '%s\n' $run_opts)" "$cur" ;;
 	actions) _mwb_reply '--help' "$cur" ;;
+	keys) _mwb_reply $'--keymap\n--mdoc\n--help' "$cur" ;;
+	-*) _mwb_reply $'--keymap\n--scenarios' "$cur" ;;
 	*) COMPREPLY=() ;;
 	esac
 	return 0

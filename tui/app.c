@@ -521,6 +521,39 @@ tui_do (MwbTui *t, MwbAction a)
 	tui_redraw_soon (t);
 }
 
+/* With :set mouse on: a click focuses a pane and selects a line, the
+ * wheel moves the selection. */
+static void
+handle_mouse (MwbTui *t)
+{
+	MEVENT ev;
+	MwbPane *candidates[] = { t->overlay, t->mode == MWB_MODE_LIST ? t->list : NULL,
+				  t->mode == MWB_MODE_RUN ? t->steps : NULL,
+				  t->mode == MWB_MODE_RUN ? t->files : NULL,
+				  t->mode == MWB_MODE_RUN ? (pane_viewer_is_open (t->viewer) ? t->viewer : t->logp) : NULL };
+
+	if (getmouse (&ev) != OK)
+		return;
+	for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
+		MwbPane *p = candidates[i];
+
+		if (!p || ev.y < p->y || ev.y >= p->y + p->h || ev.x < p->x || ev.x >= p->x + p->w)
+			continue;
+		if (ev.bstate & BUTTON4_PRESSED)
+			pane_move (p, MWB_ACT_MOVE_UP);
+		else if (ev.bstate & BUTTON5_PRESSED)
+			pane_move (p, MWB_ACT_MOVE_DOWN);
+		else if (ev.y > p->y) {
+			if (p != t->overlay && t->mode == MWB_MODE_RUN)
+				tui_focus (t, p);
+			pane_set_cursor (p, p->top + (guint) (ev.y - p->y - 1));
+			p->follow = FALSE;
+		}
+		break;
+	}
+	tui_redraw_soon (t);
+}
+
 void
 tui_handle_key (MwbTui *t, int key)
 {
@@ -529,6 +562,10 @@ tui_handle_key (MwbTui *t, int key)
 
 	if (key == KEY_RESIZE) {
 		display_resize (t);
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		handle_mouse (t);
 		return;
 	}
 	if (t->prompt_active) {

@@ -340,6 +340,26 @@ record_line (const MwbLbRecord *r, gboolean merged, const char *indent)
 				r->summary);
 }
 
+/* The record's JSON, pretty-printed, under its line. */
+static void
+add_pretty (GPtrArray *lines, GArray *kinds, const MwbLbRecord *r)
+{
+	g_autoptr (JsonParser) parser = json_parser_new ();
+	g_autofree char *pretty = NULL;
+	g_auto (GStrv) parts = NULL;
+	int kind = r->kind;
+
+	if (!json_parser_load_from_data (parser, r->text, -1, NULL))
+		return;
+	pretty = json_to_string (json_parser_get_root (parser), TRUE);
+	parts = g_strsplit (pretty, "\n", -1);
+	for (guint i = 0; parts[i]; i++) {
+		g_ptr_array_add (lines, g_strdup_printf ("           %s", parts[i]));
+		if (kinds)
+			g_array_append_val (kinds, kind);
+	}
+}
+
 GPtrArray *
 mwb_logbook_item_lines (MwbLogbook *lb, const MwbLbView *view, const MwbLbItem *item, GArray *kinds)
 {
@@ -379,6 +399,9 @@ mwb_logbook_item_lines (MwbLogbook *lb, const MwbLbView *view, const MwbLbItem *
 			kind = r->kind;
 			if (kinds)
 				g_array_append_val (kinds, kind);
+			/* One question and its answer: the answer in full. */
+			if (polls == 1 && r->kind != MWB_LB_COMMAND)
+				add_pretty (lines, kinds, r);
 		}
 		return lines;
 	}
@@ -386,20 +409,8 @@ mwb_logbook_item_lines (MwbLogbook *lb, const MwbLbView *view, const MwbLbItem *
 	kind = first->kind;
 	if (kinds)
 		g_array_append_val (kinds, kind);
-	if (item->expanded && first->kind != MWB_LB_PLAIN) {
-		g_autoptr (JsonParser) parser = json_parser_new ();
-
-		if (json_parser_load_from_data (parser, first->text, -1, NULL)) {
-			g_autofree char *pretty = json_to_string (json_parser_get_root (parser), TRUE);
-			g_auto (GStrv) parts = g_strsplit (pretty, "\n", -1);
-
-			for (guint i = 0; parts[i]; i++) {
-				g_ptr_array_add (lines, g_strdup_printf ("           %s", parts[i]));
-				if (kinds)
-					g_array_append_val (kinds, kind);
-			}
-		}
-	}
+	if (item->expanded && first->kind != MWB_LB_PLAIN)
+		add_pretty (lines, kinds, first);
 	return lines;
 }
 

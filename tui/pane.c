@@ -35,12 +35,17 @@ pane_scroll_to_cursor (MwbPane *p)
 {
 	int rows = pane_rows (p);
 
-	if (rows <= 0)
+	if (rows <= 0 || !p->ops)
 		return;
+	guint n = p->ops->count ? p->ops->count (p) : 0;
+
 	if (p->cursor < p->top)
 		p->top = p->cursor;
 	else if (p->cursor >= p->top + (guint) rows)
 		p->top = p->cursor - rows + 1;
+	/* A pane that grew (a resize) shows as much as it can. */
+	if (n && p->top && n - p->top < (guint) rows)
+		p->top = n > (guint) rows ? n - rows : 0;
 }
 
 void

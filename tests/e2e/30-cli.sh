@@ -196,3 +196,27 @@ else
 	problem "docs/mwb.1 has no key table from mwb keys --mdoc"
 fi
 verdict "docs/mwb.1's key table is generated from the actions and default.keys"
+
+# The completion files know every option and command the binary has.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run_mwb run --help
+for o in $(grep -oE -- '--[a-z][a-z-]+' <<<"$OUT" | sort -u); do
+	[ "$o" = --help-all ] && continue
+	grep -qe "$o" "$top/completions/mwb.bash" || problem "completions/mwb.bash lacks $o"
+	grep -qe "$o" "$top/completions/_mwb" || problem "completions/_mwb lacks $o"
+	grep -qe "Fl -${o#--}" "$top/docs/mwb.1" || problem "docs/mwb.1 lacks $o"
+done
+for c in list run actions keys; do
+	grep -q "$c" "$top/completions/mwb.bash" || problem "completions/mwb.bash lacks the command $c"
+	grep -q "'$c:" "$top/completions/_mwb" || problem "completions/_mwb lacks the command $c"
+	grep -q "^\.Cm $c" "$top/docs/mwb.1" || problem "docs/mwb.1 lacks the command $c"
+done
+# And bash really completes them.
+comp=$(bash -c ". '$top/completions/mwb.bash'; COMP_WORDS=(mwb run --k); COMP_CWORD=2; _mwb; printf '%s\n' \"\${COMPREPLY[@]}\"")
+grep -qx -- --keymap <<<"$comp" || problem "bash: mwb run --k does not offer --keymap: $comp"
+comp=$(bash -c ". '$top/completions/mwb.bash'; COMP_WORDS=(mwb k); COMP_CWORD=1; _mwb; printf '%s\n' \"\${COMPREPLY[@]}\"")
+grep -qx keys <<<"$comp" || problem "bash: mwb k does not offer keys: $comp"
+if command -v zsh >/dev/null; then
+	zsh -n "$top/completions/_mwb" 2>"$WORK/zsh.err" || problem "_mwb: $(cat "$WORK/zsh.err")"
+fi
+verdict "the completion files and the man page know every option and command"

@@ -45,11 +45,20 @@ command() { keys ":$1" Enter; }
 dead_status() {
 	local deadline=$((SECONDS + ${1:-30}))
 	while [ $SECONDS -lt $deadline ]; do
-		[ "$(T display -p -t t:0 '#{pane_dead}' 2>/dev/null)" = 1 ] &&
-			{ T display -p -t t:0 '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}'; return 0; }
+		# tmux marks the pane dead a moment before it has the status.
+		st=$(T display -p -t t:0 '#{?pane_dead,dead,}#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}' 2>/dev/null)
+		case $st in dead?*) echo "${st#dead}"; return 0 ;; esac
 		sleep 0.1
 	done
 	echo timeout
+}
+# A crash report, if the workbench left one, says why it died.
+crash_report() {
+	local f
+	for f in "$XDG_STATE_HOME"/mwb/crash-*.txt; do
+		[ -f "$f" ] || continue
+		while IFS= read -r l; do problem "  crash: $l"; done < <(head -n 30 "$f")
+	done
 }
 mwb_pid() { pgrep -P "$(T display -p -t t:0 '#{pane_pid}')" -f mwb | head -n 1; }
 MWB_TUI="$MWB run --tui --keep always --workdir $WORK/runs-tmux -p $P"
@@ -87,11 +96,18 @@ sleep 0.3
 wait_for '^ steps \(12\) ' 5
 screen | sed -n 39p | grep -q '^ mwb  /x86_64' || problem "back at 120x40: the status line is not on row 39"
 screen | grep -qE '^ +12 check +ok' || problem "back at 120x40: the steps are not redrawn"
+# The mouse is off until asked for; then a click selects (X10 encoding:
+# ESC [ M, button+32, column+33, row+33).
+command 'set mouse on'
+wait_for 'mouse on' 5
+keys -l "$(printf '\033[M %s%s' "$(printf "\\$(printf %o $((33 + 5)))")" "$(printf "\\$(printf %o $((33 + 5)))")")"
+keys -l "$(printf '\033[M#%s%s' "$(printf "\\$(printf %o $((33 + 5)))")" "$(printf "\\$(printf %o $((33 + 5)))")")"
+wait_for '^ 5/12 wait-guest \(qemu.wait-serial\)' 5
 keys q
 st=$(dead_status 30)
 [ "$st" = 0 ] || problem "q: exit status $st"
 expect_no_survivors
-verdict "resizing to 80x24 and back redraws every pane; q stops every process"
+verdict "resizing to 80x24 and back redraws every pane; set mouse on makes a click select; q stops every process"
 
 # ---- gdb ----
 start 120x40 "$MWB_TUI"
@@ -141,7 +157,7 @@ fi
 keys c
 wait_for 'step 12/12  PASS' 60
 keys q
-[ "$(dead_status 30)" = 0 ] || problem "q did not exit 0"
+st=$(dead_status 30); [ "$st" = 0 ] || { problem "q: exit status $st"; crash_report; }
 expect_no_survivors
 verdict ":bt dst shows every thread of the destination and leaves it running"
 
@@ -163,7 +179,7 @@ run=$(ls -td "$WORK"/runs-tmux/mwb-* | head -n 1)
 [ -s "$run/valgrind-dst.log" ] || problem "no valgrind-dst.log in the run directory"
 grep -q 'valgrind' "$run/journal.jsonl" || problem "the journal does not show the wrapped start"
 keys q
-[ "$(dead_status 60)" = 0 ] || problem "q did not exit 0"
+st=$(dead_status 60); [ "$st" = 0 ] || problem "q: exit status $st"
 expect_no_survivors
 verdict ":wrap dst valgrind + r reruns with the destination under valgrind; its log is a tab"
 

@@ -97,6 +97,15 @@ test_fold_polls (void)
 
 		g_assert_cmpuint (g_strv_length (lines) - 1, ==, 1 + 10 + 2);
 	}
+	/* A single question expanded shows its answer in full. */
+	((MwbLbItem *) v->items->pdata[0])->expanded = FALSE;
+	((MwbLbItem *) v->items->pdata[2])->expanded = TRUE;
+	{
+		g_autofree char *one = view_text (lb, "qmp-src");
+
+		g_assert_nonnull (strstr (one, "   3.000  -> query-migrate  <- query-migrate: {\"status\":\"completed\"}\n"));
+		g_assert_nonnull (strstr (one, "\"status\" : \"completed\""));
+	}
 	/* The merged view folds the same way, and names the side. */
 	g_assert_cmpuint (mwb_logbook_view (lb, 0)->items->len, ==, 3);
 }
