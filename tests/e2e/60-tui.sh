@@ -23,7 +23,8 @@ mask() {
 		-e 's/(\| migration [a-z-]+).*/\1 .../' \
 		-e 's/(first_byte|last_byte|current|expected) = [0-9a-f]+/\1 = X/g' \
 		-e 's/inconsistency at [0-9a-f]+/inconsistency at X/g; s/another [0-9]+ pages/another N pages/g' \
-		-e 's/QEMU [0-9]+\.[0-9]+\.[0-9]+/QEMU V/g'
+		-e 's/QEMU [0-9]+\.[0-9]+\.[0-9]+/QEMU V/g' \
+		-e 's/ of 0x[0-9a-f]+$/ of 0xSIZE/'
 }
 
 # tui NAME COLSxROWS SCRIPT -- MWB-ARGS...: plays SCRIPT; every
@@ -117,6 +118,7 @@ s
 :log qmp-dst
 :save-display $WORK/dst-log.txt log
 :log qmp-src
+:search <- query-migrate
 :save-display $WORK/src-log.txt log
 ' -- "${RUN[@]}" -p $P
 expect_rc 0
@@ -125,8 +127,8 @@ for want in 'src +-> migrate-set-capabilities' 'dst +-> migrate-set-capabilities
 	grep -qE -- "$want" "$WORK/step3-log.txt" || problem "step 3's log lacks /$want/"
 done
 grep -qE -- '-> migrate \{"uri":"unix:' "$WORK/src-log.txt" || problem "qmp-src lacks the migrate command"
-grep -qE -- '<- query-migrate: \{"status":"completed"' "$WORK/src-log.txt" ||
-	problem "qmp-src lacks the answer to query-migrate"
+grep -qE -- '<- query-migrate: \{"status":"compl' "$WORK/src-log.txt" ||
+	{ problem "qmp-src lacks the answer to query-migrate"; while IFS= read -r l; do problem "  | $l"; done <"$WORK/src-log.txt"; }
 grep -qE -- '-> query-status +\[\+ x3\] last <- query-status: \{"status":"paused"' "$WORK/dst-log.txt" ||
 	problem "three query-status polls are not folded into one line with a count"
 grep -qE -- 'qmp dst: \{ *"status" *: *"paused"' "$WORK/dst-status.txt" || problem ":qmp did not show the reply"
@@ -156,10 +158,16 @@ c
 :open migfile
 :save-display @hexdump
 :goto 0x100
+:save-display $WORK/goto.txt viewer
 /x:70 63 2e 72 6f 6d<Enter>
-:save-display @hexdump-search
+:save-display $WORK/search.txt viewer
 ' -- "${RUN[@]}" -p /x86_64/migration/precopy/exec/file
 expect_rc 0
+grep -q '^ migfile  hex, QEMU migration stream  0x100 (256) of 0x' "$WORK/goto.txt" || problem ":goto 0x100 did not land on 0x100"
+# The stream's VM description names pc.rom again, far past the header.
+grep -qE '^ migfile  hex, QEMU migration stream  0x[0-9a-f]{5,} \([0-9]+\) of 0x' "$WORK/search.txt" ||
+	problem "the hex search did not move past the header: $(head -n 1 "$WORK/search.txt")"
+tr -d '\n' <"$WORK/search.txt" | grep -q 'pc.r' || problem "the row with the match is not shown"
 verdict "the hexdump viewer shows migfile with offsets, ASCII and the header annotated; goto and hex search"
 
 tui help 80x24 '
@@ -188,3 +196,75 @@ keys :break<Space>e<Tab>
 ' -- "${RUN[@]}" -p $P
 expect_rc 0
 verdict "Tab completes commands, run-dir files and step names"
+
+# Every default binding, each checked by what it changes on the screen.
+tui keys 120x40 '
+<Down><Down><Down><Down><Down><Down>
+b
+:save-display $WORK/k-break.txt steps
+<F5>
+:save-display $WORK/k-cont.txt
+<End>
+u
+:save-display $WORK/k-runto.txt status
+S
+:save-display $WORK/k-skip.txt status
+r
+:save-display $WORK/k-restart.txt status
+<F10>
+<Up>
+:save-display $WORK/k-up.txt about
+<PgDn>
+:save-display $WORK/k-pgdn.txt about
+<PgUp>
+<Home>
+:save-display $WORK/k-home.txt about
+<Tab>
+/greeting<Enter>
+<Enter>
+:save-display $WORK/k-expand.txt log
+n
+N
+]
+:save-display $WORK/k-nexttab.txt log
+[
+:save-display $WORK/k-prevtab.txt log
+<S-Tab>
+<S-Tab>
+<Home><Down>
+<Enter>
+:save-display $WORK/k-open.txt
+g
+0x100<Enter>
+:save-display $WORK/k-goto.txt
+<Esc>
+:save-display $WORK/k-back.txt
+<F1>
+:save-display $WORK/k-help.txt
+<Esc>
+<C-l>
+x
+:save-display $WORK/k-abort.txt status
+q
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+expect_no_survivors
+g() { grep -qE -- "$2" "$WORK/k-$1.txt" || problem "$1: no /$2/ in: $(head -c 400 "$WORK/k-$1.txt")"; }
+g break '^\* +7 migrate'
+g cont 'step 7/12  paused'
+g cont 'paused: breakpoint at step 7 \(migrate\)'
+g runto 'step 12/12  paused'
+g skip 'SKIP'
+g restart 'step 1/12  paused'
+g up '^ 1/12 start-src'
+g pgdn '^ 12/12 check'
+g home '^ 1/12 start-src'
+g expand '"QMP" : \{'
+g nexttab 'log \[engine\]'
+g prevtab 'log \[all\]'
+g open '\| guest.rom  hex'
+g goto 'guest.rom  hex  0x100 \(256\) of 0x10000'
+g back 'log \[all\]'
+g help 'help: keys and commands'
+g abort 'ABORTED'
+verdict "every default key does what the help says: step, continue, break, run-to, skip, restart, abort, panes, tabs, moves, search, open, goto, back, help, redraw, quit"
