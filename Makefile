@@ -135,6 +135,7 @@ FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
 FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c
 FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
+FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c
 
 .SECONDEXPANSION:
 build/fuzz/%: engine/fuzz/%.c $$(FUZZ_DEPS_$$*) engine/*.h

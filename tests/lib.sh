@@ -7,6 +7,8 @@ trap 'rm -rf "$WORK"' EXIT
 export LC_ALL=C.UTF-8
 export MWB_SCENARIOS=${MWB_SCENARIOS:-$(cd "$(dirname "$MWB")" && pwd)/scenarios}
 [ -d "$MWB_SCENARIOS" ] || MWB_SCENARIOS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/scenarios
+# The keymaps too, for a binary built outside the tree's top (build/asan/mwb).
+export MWB_KEYMAPS=${MWB_KEYMAPS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/keymaps}
 
 _problems=()
 problem() { _problems+=("$*"); }

@@ -29,10 +29,13 @@ restore_terminal (void)
 static char *
 keymaps_dir (void)
 {
+	const char *env = g_getenv ("MWB_KEYMAPS");
 	g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 	g_autofree char *exedir = exe ? g_path_get_dirname (exe) : NULL;
 	g_autofree char *beside = exedir ? g_build_filename (exedir, "keymaps", NULL) : NULL;
 
+	if (env && *env)
+		return g_strdup (env);
 	if (beside && g_file_test (beside, G_FILE_TEST_IS_DIR))
 		return g_steal_pointer (&beside);
 	return g_build_filename (MWB_DATADIR, "keymaps", NULL);
