@@ -5,11 +5,14 @@
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v tmux >/dev/null; then
-	for t in walk resize gdb bt wrap interrupt crash; do skip "tmux: $t" "tmux is not installed"; done
+	for t in walk resize gdb bt wrap interrupt colours crash; do skip "tmux: $t" "tmux is not installed"; done
 	exit 0
 fi
 
-SOCK=mwb-test-$$
+# A server per session: a new session on the socket of a server that is
+# still exiting fails ("server exited unexpectedly").
+SOCKN=0
+SOCK=mwb-test-$$-$SOCKN
 cat >"$WORK/tmux.conf" <<'EOF'
 set -g remain-on-exit on
 set -g status off
@@ -24,6 +27,8 @@ P=/x86_64/migration/precopy/unix/plain
 # start COLSxROWS COMMAND: a fresh session "t" running COMMAND.
 start() {
 	T kill-server 2>/dev/null
+	SOCKN=$((SOCKN + 1))
+	SOCK=mwb-test-$$-$SOCKN
 	mkdir -p "$WORK/runs-tmux"
 	rm -f "$WORK/exit-status"
 	# The shell records the exit status: tmux has been seen to leave an
@@ -37,6 +42,11 @@ wait_for() {
 	local deadline=$((SECONDS + ${2:-30}))
 	while [ $SECONDS -lt $deadline ]; do
 		screen | grep -qE -- "$1" && return 0
+		# Nothing more will come: mwb has exited, or tmux went away.
+		if [ -s "$WORK/exit-status" ] || ! T has-session -t t 2>/dev/null; then
+			problem "mwb or tmux ended (exit status: $(cat "$WORK/exit-status" 2>/dev/null)) before /$1/"
+			break
+		fi
 		sleep 0.1
 	done
 	problem "the screen never showed /$1/; it showed:"
@@ -57,7 +67,7 @@ dead_status() {
 	echo "timeout; the screen:"
 	screen | sed 's/^/  | /'
 	local pid tty
-	tty=$(T display -p -t t:0 '#{pane_tty}')
+	tty=$(T display -p -t t:0 '#{pane_tty}' 2>/dev/null)
 	echo "  processes on $tty:"
 	for fd in /proc/[0-9]*/fd/*; do
 		[ "$(readlink "$fd" 2>/dev/null)" = "$tty" ] && echo "$fd"
@@ -221,11 +231,30 @@ keys c
 wait_for 'step [2-9]/12  running|step 1[0-2]/12  running' 10
 keys C-c
 wait_for 'paused: interrupted by \^C' 60
-[ "$(T display -p -t t:0 '#{pane_dead}')" = 0 ] || problem "^C killed mwb"
+[ -s "$WORK/exit-status" ] && problem "^C ended mwb with status $(cat "$WORK/exit-status")"
 keys q
 st=$(dead_status 30); [ "$st" = 0 ] || problem "q after ^C: exit status $st"
 expect_no_survivors
 verdict "^C during a running step pauses the runner after that step instead of killing mwb"
+
+# ---- colours ----
+start 100x30 "$MWB_TUI"
+wait_for 'step 1/12  paused' 15
+T capture-pane -e -p -t t:0 >"$WORK/color.screen"
+keys q
+dead_status 30 >/dev/null
+start 100x30 "env NO_COLOR=1 $MWB_TUI"
+wait_for 'step 1/12  paused' 15
+T capture-pane -e -p -t t:0 >"$WORK/nocolor.screen"
+keys q
+dead_status 30 >/dev/null
+# SGR colours: 30-37, 40-47, 90-97, 38;5 / 48;5.
+sgr='\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|[34]8;5)(;[0-9;]*)?m'
+grep -qE "$sgr" "$WORK/color.screen" || problem "no colour at all on a colour terminal"
+grep -qE "$sgr" "$WORK/nocolor.screen" && problem "NO_COLOR=1 still draws colours: $(grep -oE "$sgr" "$WORK/nocolor.screen" | sort -u | head -3 | tr '\n' ' ')"
+grep -qE '\[([0-9;]*;)?7(;[0-9;]*)?m' "$WORK/nocolor.screen" || problem "NO_COLOR=1: no reverse video for the titles and status line"
+grep -q 'step 1/12  paused' "$WORK/nocolor.screen" || problem "NO_COLOR=1: the screen is not drawn"
+verdict "colours on a colour terminal; NO_COLOR gives a monochrome screen with reverse video"
 
 # ---- crash ----
 start 120x40 "sh -c 'stty -g >$WORK/stty.before; $MWB_TUI; echo rc=\$? >$WORK/rc; stty -g >$WORK/stty.after'"
