@@ -10,18 +10,24 @@
 #endif
 
 char *
-mwb_catalog_default_dir (void)
+mwb_data_dir (const char *env_var, const char *name)
 {
-	const char *env = g_getenv ("MWB_SCENARIOS");
+	const char *env = g_getenv (env_var);
 	g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 	g_autofree char *exedir = exe ? g_path_get_dirname (exe) : NULL;
-	g_autofree char *beside = exedir ? g_build_filename (exedir, "scenarios", NULL) : NULL;
+	g_autofree char *beside = exedir ? g_build_filename (exedir, name, NULL) : NULL;
 
 	if (env && *env)
 		return g_strdup (env);
 	if (beside && g_file_test (beside, G_FILE_TEST_IS_DIR))
 		return g_steal_pointer (&beside);
-	return g_build_filename (MWB_DATADIR, "scenarios", NULL);
+	return g_build_filename (MWB_DATADIR, name, NULL);
+}
+
+char *
+mwb_catalog_default_dir (void)
+{
+	return mwb_data_dir ("MWB_SCENARIOS", "scenarios");
 }
 
 static gboolean

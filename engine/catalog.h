@@ -8,6 +8,9 @@
 #include "scenario.h"
 
 /* $MWB_SCENARIOS, else scenarios/ beside the mwb binary, else the installed copy. */
+/* A directory of mwb's data: $env_var when set and not empty, then NAME
+ * beside the binary, then MWB_DATADIR/NAME. */
+char *mwb_data_dir (const char *env_var, const char *name);
 char *mwb_catalog_default_dir (void);
 /* MwbScenario*, sorted; the first bad file is an error "file:line: msg". */
 GPtrArray *mwb_catalog_load (const char *dir, GError **error);

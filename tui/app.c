@@ -406,8 +406,8 @@ search_again (MwbTui *t, gboolean backward)
 		tui_message (t, MWB_C_NORMAL, "/%s", t->last_search);
 }
 
-static gboolean
-need_runner (MwbTui *t)
+gboolean
+tui_need_runner (MwbTui *t)
 {
 	if (t->runner)
 		return TRUE;
@@ -438,7 +438,7 @@ tui_do (MwbTui *t, MwbAction a)
 	case MWB_ACT_STEP:
 	case MWB_ACT_CONTINUE:
 	case MWB_ACT_SKIP:
-		if (!need_runner (t))
+		if (!tui_need_runner (t))
 			break;
 		if (mwb_runner_state (t->runner) != MWB_RUNNER_PAUSED || t->busy) {
 			explain_cannot_go (t);
@@ -454,15 +454,15 @@ tui_do (MwbTui *t, MwbAction a)
 		break;
 	case MWB_ACT_BREAK:
 	case MWB_ACT_RUN_TO:
-		if (need_runner (t))
+		if (tui_need_runner (t))
 			t->steps->ops->request (t->steps, a);
 		break;
 	case MWB_ACT_RESTART:
-		if (need_runner (t))
+		if (tui_need_runner (t))
 			tui_restart (t);
 		break;
 	case MWB_ACT_ABORT:
-		if (!need_runner (t))
+		if (!tui_need_runner (t))
 			break;
 		if (mwb_runner_state (t->runner) == MWB_RUNNER_DONE)
 			explain_cannot_go (t);

@@ -30,15 +30,6 @@ typedef struct {
 static const Command *find_command (const char *name);
 /* ---- helpers ---- */
 
-static gboolean
-need_run (MwbTui *t)
-{
-	if (t->runner)
-		return TRUE;
-	tui_message (t, MWB_C_FAIL, "no scenario is open");
-	return FALSE;
-}
-
 /* "3" (1-based) or a step name. */
 static int
 step_index (MwbTui *t, const char *arg)
@@ -75,7 +66,7 @@ cmd_break (MwbTui *t, const char *args)
 	g_autoptr (GError) err = NULL;
 	int i;
 
-	if (!need_run (t))
+	if (!tui_need_runner (t))
 		return;
 	if (!*args) {
 		tui_do (t, MWB_ACT_BREAK);
@@ -104,7 +95,7 @@ cmd_delete (MwbTui *t, const char *args)
 {
 	int i;
 
-	if (!need_run (t))
+	if (!tui_need_runner (t))
 		return;
 	if (g_str_has_prefix (args, "event ")) {
 		if (!mwb_runner_delete_event_break (t->runner, args + 6))
@@ -133,7 +124,7 @@ cmd_run_to (MwbTui *t, const char *args)
 {
 	int i;
 
-	if (!need_run (t))
+	if (!tui_need_runner (t))
 		return;
 	if (!*args) {
 		tui_do (t, MWB_ACT_RUN_TO);
@@ -152,7 +143,7 @@ cmd_open (MwbTui *t, const char *args)
 	g_autoptr (GError) err = NULL;
 	g_autofree char *path = NULL;
 
-	if (!need_run (t))
+	if (!tui_need_runner (t))
 		return;
 	if (!*args) {
 		tui_message (t, MWB_C_FAIL, "open which file? Tab completes the run directory's");
@@ -211,14 +202,14 @@ cmd_wrap (MwbTui *t, const char *args)
 static void
 cmd_gdb (MwbTui *t, const char *args)
 {
-	if (need_run (t))
+	if (tui_need_runner (t))
 		debug_gdb (t, *args ? args : "dst");
 }
 
 static void
 cmd_bt (MwbTui *t, const char *args)
 {
-	if (need_run (t))
+	if (tui_need_runner (t))
 		debug_bt (t, *args ? args : "dst");
 }
 
@@ -250,7 +241,7 @@ cmd_qmp (MwbTui *t, const char *args)
 	g_auto (GStrv) parts = g_strsplit (args, " ", 2);
 	g_autoptr (GError) err = NULL;
 
-	if (!need_run (t))
+	if (!tui_need_runner (t))
 		return;
 	if (!parts[0] || !parts[1] || !*g_strstrip (parts[1])) {
 		tui_message (t, MWB_C_FAIL, "qmp ROLE COMMAND: e.g. qmp dst query-status");

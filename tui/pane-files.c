@@ -194,20 +194,15 @@ files_request (MwbPane *p, MwbAction a)
 }
 
 static gboolean
+file_matches (MwbPane *p, guint i, const char *pattern)
+{
+	return strstr (g_array_index (((FilesPriv *) p->priv)->entries, Entry, i).rel, pattern) != NULL;
+}
+
+static gboolean
 files_search (MwbPane *p, const char *pattern, gboolean backward)
 {
-	FilesPriv *fp = p->priv;
-	guint n = fp->entries->len;
-
-	for (guint k = 1; k <= n; k++) {
-		guint i = backward ? (p->cursor + n - k) % n : (p->cursor + k) % n;
-
-		if (strstr (g_array_index (fp->entries, Entry, i).rel, pattern)) {
-			pane_set_cursor (p, i);
-			return TRUE;
-		}
-	}
-	return FALSE;
+	return pane_find (p, ((FilesPriv *) p->priv)->entries->len, backward, file_matches, pattern);
 }
 
 static void

@@ -163,21 +163,17 @@ list_request (MwbPane *p, MwbAction a)
 }
 
 static gboolean
+list_matches (MwbPane *p, guint i, const char *pattern)
+{
+	const Row *r = &g_array_index (((ListPriv *) p->priv)->rows, Row, i);
+
+	return r->scn && strstr (r->scn->path, pattern);
+}
+
+static gboolean
 list_search (MwbPane *p, const char *pattern, gboolean backward)
 {
-	ListPriv *lp = p->priv;
-	guint n = lp->rows->len;
-
-	for (guint k = 1; k <= n; k++) {
-		guint i = backward ? (p->cursor + n - k) % n : (p->cursor + k) % n;
-		const Row *r = &g_array_index (lp->rows, Row, i);
-
-		if (r->scn && strstr (r->scn->path, pattern)) {
-			pane_set_cursor (p, i);
-			return TRUE;
-		}
-	}
-	return FALSE;
+	return pane_find (p, ((ListPriv *) p->priv)->rows->len, backward, list_matches, pattern);
 }
 
 static void

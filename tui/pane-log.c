@@ -188,8 +188,10 @@ log_request (MwbPane *p, MwbAction a)
 }
 
 static gboolean
-item_matches (MwbPane *p, MwbLbItem *it, const char *pattern)
+item_matches (MwbPane *p, guint i, const char *pattern)
 {
+	MwbLbItem *it = current (p)->items->pdata[i];
+
 	for (guint j = 0; j < it->recs->len; j++) {
 		const MwbLbRecord *r = mwb_logbook_record (p->tui->log, g_array_index (it->recs, guint, j));
 
@@ -202,19 +204,10 @@ item_matches (MwbPane *p, MwbLbItem *it, const char *pattern)
 static gboolean
 log_search (MwbPane *p, const char *pattern, gboolean backward)
 {
-	MwbLbView *v = current (p);
-	guint n = v->items->len;
-
-	for (guint k = 1; k <= n; k++) {
-		guint i = backward ? (p->cursor + n - k) % n : (p->cursor + k) % n;
-
-		if (item_matches (p, v->items->pdata[i], pattern)) {
-			pane_set_cursor (p, i);
-			p->follow = FALSE;
-			return TRUE;
-		}
-	}
-	return FALSE;
+	if (!pane_find (p, log_count (p), backward, item_matches, pattern))
+		return FALSE;
+	p->follow = FALSE;
+	return TRUE;
 }
 
 static const MwbPaneOps log_ops = {

@@ -110,21 +110,18 @@ steps_request (MwbPane *p, MwbAction a)
 }
 
 static gboolean
+step_matches (MwbPane *p, guint i, const char *pattern)
+{
+	const MwbStep *st = p->tui->scn->steps->pdata[i];
+
+	return strstr (st->name, pattern) || strstr (st->action, pattern)
+	       || (st->about && strstr (st->about, pattern));
+}
+
+static gboolean
 steps_search (MwbPane *p, const char *pattern, gboolean backward)
 {
-	guint n = steps_count (p);
-
-	for (guint k = 1; k <= n; k++) {
-		guint i = backward ? (p->cursor + n - k) % n : (p->cursor + k) % n;
-		const MwbStep *st = p->tui->scn->steps->pdata[i];
-
-		if (strstr (st->name, pattern) || strstr (st->action, pattern)
-		    || (st->about && strstr (st->about, pattern))) {
-			pane_set_cursor (p, i);
-			return TRUE;
-		}
-	}
-	return FALSE;
+	return pane_find (p, steps_count (p), backward, step_matches, pattern);
 }
 
 static const MwbPaneOps steps_ops = {

@@ -91,3 +91,18 @@ pane_move (MwbPane *p, MwbAction a)
 	}
 	return TRUE;
 }
+
+gboolean
+pane_find (MwbPane *p, guint n, gboolean backward,
+	   gboolean (*match) (MwbPane *p, guint line, const char *pattern), const char *pattern)
+{
+	for (guint k = 1; k <= n; k++) {
+		guint i = backward ? (p->cursor + n - k) % n : (p->cursor + k) % n;
+
+		if (match (p, i, pattern)) {
+			pane_set_cursor (p, i);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}

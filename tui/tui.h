@@ -141,6 +141,8 @@ void tui_focus (MwbTui *t, MwbPane *p);
 void tui_layout (MwbTui *t);
 void tui_draw (MwbTui *t);
 gboolean tui_is_idle (MwbTui *t);
+/* FALSE, with a message saying so, when no scenario is open. */
+gboolean tui_need_runner (MwbTui *t);
 void tui_handle_key (MwbTui *t, int key);
 void tui_land_on_failure (MwbTui *t);
 
@@ -165,6 +167,10 @@ void pane_set_cursor (MwbPane *p, guint line);
 void pane_scroll_to_cursor (MwbPane *p);
 /* Body rows (without the title). */
 int pane_rows (MwbPane *p);
+/* Moves the cursor to the next line (wrapping around, the cursor's own line
+ * last) for which match says yes; FALSE when none does. */
+gboolean pane_find (MwbPane *p, guint n, gboolean backward,
+		    gboolean (*match) (MwbPane *p, guint line, const char *pattern), const char *pattern);
 
 /* pane-*.c */
 MwbPane *pane_list_new (MwbTui *t);

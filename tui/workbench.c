@@ -5,13 +5,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "crash.h"
 #include "tui.h"
 #include "workbench.h"
-
-#ifndef MWB_DATADIR
-#define MWB_DATADIR "/usr/local/share/mwb"
-#endif
 
 static struct termios saved_tty;
 static gboolean have_saved_tty;
@@ -26,25 +23,10 @@ restore_terminal (void)
 		tcsetattr (STDIN_FILENO, TCSANOW, &saved_tty);
 }
 
-static char *
-keymaps_dir (void)
-{
-	const char *env = g_getenv ("MWB_KEYMAPS");
-	g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-	g_autofree char *exedir = exe ? g_path_get_dirname (exe) : NULL;
-	g_autofree char *beside = exedir ? g_build_filename (exedir, "keymaps", NULL) : NULL;
-
-	if (env && *env)
-		return g_strdup (env);
-	if (beside && g_file_test (beside, G_FILE_TEST_IS_DIR))
-		return g_steal_pointer (&beside);
-	return g_build_filename (MWB_DATADIR, "keymaps", NULL);
-}
-
 MwbKeymap *
 mwb_workbench_keymap (const char *name, GPtrArray *warnings)
 {
-	g_autofree char *dir = keymaps_dir ();
+	g_autofree char *dir = mwb_data_dir ("MWB_KEYMAPS", "keymaps");
 	MwbKeymap *km = mwb_keymap_load_named (name ? name : "default", dir, warnings);
 
 	mwb_keymap_load_user (km, warnings);
