@@ -127,6 +127,10 @@ qemu_send_command (MwbBackend *mb, const char *role, const char *text,
 	JsonNode *args = NULL;
 	UserCall *c;
 
+	if (!qemu_role_label (role)) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "the roles are src and dst, not '%s'", role);
+		return FALSE;
+	}
 	if (!side || !side->qmp || !mwb_qmp_is_open (side->qmp)) {
 		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND,
 			     "%s has no open QMP connection", qemu_role_label (role));

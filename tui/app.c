@@ -51,6 +51,15 @@ tui_focus (MwbTui *t, MwbPane *p)
 	tui_redraw_soon (t);
 }
 
+/* The log comes back where the viewer was, and the focus with it. */
+void
+tui_close_viewer (MwbTui *t)
+{
+	pane_viewer_close (t->viewer);
+	if (t->focus == t->viewer)
+		tui_focus (t, t->logp);
+}
+
 /* ---- layout ---- */
 
 static void
@@ -76,6 +85,8 @@ tui_layout (MwbTui *t)
 		return;
 	}
 	left = t->cols >= 100 ? CLAMP (t->cols * 36 / 100, 34, 60) : CLAMP (t->cols * 42 / 100, 24, 40);
+	/* The log or viewer always keeps half of a narrow screen. */
+	left = MIN (left, t->cols / 2);
 	steps_h = MIN ((int) t->scn->steps->len + 1, main_rows / 2);
 	place (t->steps, 0, 0, steps_h, left);
 	about_h = MIN (pane_steps_about_rows (t->steps, left), MAX (main_rows - steps_h - 4, 2));
@@ -234,6 +245,11 @@ on_log (gpointer ctx, MwbRunner *runner, const MwbLogRecord *rec)
 
 	(void) runner;
 	mwb_logbook_add (t->log, rec);
+	/* A restart that could not start again leaves the runner idle. */
+	if (t->busy && strcmp (rec->source, "engine") == 0 && g_str_has_prefix (rec->text, "restart failed")) {
+		t->busy = FALSE;
+		tui_message (t, MWB_C_FAIL, "%s", rec->text);
+	}
 	if (rec->is_json && rec->dir == MWB_LOG_IN && strcmp (rec->source, "qmp-src") == 0)
 		mwb_progress_feed (&t->progress, rec->text);
 	tui_redraw_soon (t);
@@ -286,8 +302,7 @@ tui_land_on_failure (MwbTui *t)
 	const char *reason = t->runner ? mwb_runner_reason (t->runner) : NULL;
 
 	t->overlay = NULL;
-	if (pane_viewer_is_open (t->viewer))
-		pane_viewer_close (t->viewer);
+	tui_close_viewer (t);
 	if (step >= 0)
 		pane_set_cursor (t->steps, (guint) step);
 	tui_focus (t, t->steps);
@@ -339,7 +354,7 @@ tui_restart (MwbTui *t)
 	if (!t->runner)
 		return;
 	t->busy = TRUE;
-	pane_viewer_close (t->viewer);
+	tui_close_viewer (t);
 	g_clear_pointer (&t->message, g_free);
 	mwb_runner_restart (t->runner);
 	tui_redraw_soon (t);
@@ -426,7 +441,13 @@ explain_cannot_go (MwbTui *t)
 		tui_message (t, MWB_C_NORMAL, "the run is over (%s): r runs it again",
 			     mwb_verdict_name (mwb_runner_verdict (t->runner)));
 		break;
+	case MWB_RUNNER_IDLE:
+		tui_message (t, MWB_C_FAIL, t->busy ? "restarting: wait a moment"
+			     : "the scenario is not started (a restart failed?): r starts it");
+		break;
 	default:
+		if (t->busy)
+			tui_message (t, MWB_C_NORMAL, "restarting: wait a moment");
 		break;
 	}
 }
@@ -478,7 +499,7 @@ tui_do (MwbTui *t, MwbAction a)
 	case MWB_ACT_NEXT_TAB:
 	case MWB_ACT_PREV_TAB:
 		if (t->mode == MWB_MODE_RUN) {
-			pane_viewer_close (t->viewer);
+			tui_close_viewer (t);
 			t->logp->ops->request (t->logp, a);
 		}
 		break;
@@ -510,7 +531,7 @@ tui_do (MwbTui *t, MwbAction a)
 		if (t->overlay)
 			t->overlay = NULL;
 		else if (pane_viewer_is_open (t->viewer)) {
-			pane_viewer_close (t->viewer);
+			tui_close_viewer (t);
 			tui_focus (t, t->files);
 		} else if (t->mode == MWB_MODE_LIST)
 			tui_quit (t, 0);
@@ -564,6 +585,9 @@ tui_handle_key (MwbTui *t, int key)
 		display_resize (t);
 		return;
 	}
+	/* Quitting: every process is being stopped; nothing may start again. */
+	if (t->quitting)
+		return;
 	if (key == KEY_MOUSE) {
 		handle_mouse (t);
 		return;
@@ -602,7 +626,9 @@ on_sigint (gpointer data)
 {
 	MwbTui *t = data;
 
-	if (t->runner && !mwb_runner_is_settled (t->runner)) {
+	if (t->quitting || t->busy) {
+		tui_message (t, MWB_C_NORMAL, "^C: %s, wait a moment", t->quitting ? "quitting" : "restarting");
+	} else if (t->runner && !mwb_runner_is_settled (t->runner)) {
 		mwb_runner_pause (t->runner, "interrupted by ^C");
 		tui_message (t, MWB_C_NEXT, "^C: pausing after the step in flight");
 	} else if (t->mode == MWB_MODE_LIST) {
@@ -725,10 +751,10 @@ tui_new (MwbRunConfig *cfg, GPtrArray *catalog, MwbKeymap *keymap, gboolean head
 	t->need_layout = TRUE;
 	/* Before curses starts: ncurses installs its own SIGWINCH handler
 	 * only while the disposition is the default. */
-	g_unix_signal_add (SIGWINCH, on_sigwinch, t);
-	g_unix_signal_add (SIGINT, on_sigint, t);
-	g_unix_signal_add (SIGTERM, on_sigterm, t);
-	g_unix_signal_add (SIGHUP, on_sighup, t);
+	t->signal_ids[0] = g_unix_signal_add (SIGWINCH, on_sigwinch, t);
+	t->signal_ids[1] = g_unix_signal_add (SIGINT, on_sigint, t);
+	t->signal_ids[2] = g_unix_signal_add (SIGTERM, on_sigterm, t);
+	t->signal_ids[3] = g_unix_signal_add (SIGHUP, on_sighup, t);
 	t->tick = g_timeout_add (500, on_tick, t);
 	return t;
 }
@@ -740,6 +766,9 @@ tui_free (MwbTui *t)
 		return;
 	if (t->tick)
 		g_source_remove (t->tick);
+	for (guint i = 0; i < G_N_ELEMENTS (t->signal_ids); i++)
+		if (t->signal_ids[i])
+			g_source_remove (t->signal_ids[i]);
 	if (t->redraw_idle)
 		g_source_remove (t->redraw_idle);
 	g_clear_pointer (&t->runner, mwb_runner_free);

@@ -86,7 +86,10 @@ on_line (char *line)
 		return;
 	if (*line) {
 		add_history (line);
-		if (history_path)
+		/* append_history() wants the file to exist already. */
+		if (history_path && !g_file_test (history_path, G_FILE_TEST_EXISTS))
+			write_history (history_path);
+		else if (history_path)
 			append_history (1, history_path);
 	}
 	if (search) {
@@ -188,7 +191,10 @@ cmdline_feed (MwbTui *t, int key)
 	case KEY_BACKSPACE: seq = "\177"; break;
 	case KEY_ENTER: seq = "\n"; break;
 	case 27:
-		/* Esc leaves the prompt, as in vi's command line. */
+		/* Esc leaves the prompt, as in vi's command line; a history
+		 * search in progress (^R) must not outlive it. */
+		rl_callback_sigcleanup ();
+		rl_free_line_state ();
 		close_prompt (t);
 		return;
 	default:

@@ -231,8 +231,11 @@ on_qmp_reply (const char *role, const char *reply, const char *error, gpointer d
 				*c = ' ';
 		tui_message (t, MWB_C_OK, "qmp %s: %s", role, flat);
 	}
-	if (t->logp)
-		pane_log_show (t->logp, role && strcmp (role, "src") == 0 ? "qmp-src" : "qmp-dst");
+	if (t->logp) {
+		g_autofree char *tab = g_strdup_printf ("qmp-%s", role);
+
+		pane_log_show (t->logp, tab);
+	}
 }
 
 static void
@@ -291,11 +294,13 @@ cmd_set (MwbTui *t, const char *args)
 static void
 cmd_log (MwbTui *t, const char *args)
 {
+	if (!tui_need_runner (t))
+		return;
 	if (mwb_logbook_view_index (t->log, args) < 0) {
 		tui_message (t, MWB_C_FAIL, "no log tab '%s'", args);
 		return;
 	}
-	pane_viewer_close (t->viewer);
+	tui_close_viewer (t);
 	pane_log_show (t->logp, args);
 	tui_focus (t, t->logp);
 }
@@ -310,6 +315,13 @@ cmd_focus (MwbTui *t, const char *args)
 		tui_message (t, MWB_C_FAIL, "focus steps|log|files|viewer");
 		return;
 	}
+	/* Only what is shown: the viewer covers the log while a file is open. */
+	if (p == t->viewer && !pane_viewer_is_open (t->viewer)) {
+		tui_message (t, MWB_C_FAIL, "no file is open: :open FILE");
+		return;
+	}
+	if (p == t->logp)
+		tui_close_viewer (t);
 	tui_focus (t, p);
 }
 
@@ -355,8 +367,8 @@ cmd_resize (MwbTui *t, const char *args)
 {
 	int cols, rows;
 
-	if (sscanf (args, "%dx%d", &cols, &rows) != 2 || cols < 20 || rows < 6) {
-		tui_message (t, MWB_C_FAIL, "resize COLSxROWS, at least 20x6");
+	if (sscanf (args, "%dx%d", &cols, &rows) != 2 || cols < 40 || rows < 10) {
+		tui_message (t, MWB_C_FAIL, "resize COLSxROWS, at least 40x10");
 		return;
 	}
 	resize_term (rows, cols);
@@ -484,7 +496,13 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 
 	g_clear_pointer (&candidates, g_ptr_array_unref);
 	candidates = g_ptr_array_new_with_free_func (g_free);
-	line += strspn (line, " ");
+	{
+		int lead = (int) strspn (line, " ");
+
+		/* readline's start counts the blanks we skip. */
+		line += lead;
+		start -= lead;
+	}
 	sp = strchr (line, ' ');
 	if (!sp || start <= (int) (sp - line)) {
 		for (guint i = 0; i < G_N_ELEMENTS (commands); i++)

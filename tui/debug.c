@@ -72,7 +72,7 @@ log_lines (MwbTui *t, const char *source, const char *text)
 	for (guint i = 0; lines[i]; i++)
 		if (*lines[i] || lines[i + 1])
 			mwb_logbook_add_line (t->log, now, source, lines[i], MWB_LB_PLAIN);
-	pane_viewer_close (t->viewer);
+	tui_close_viewer (t);
 	pane_log_show_from (t->logp, source, before);
 	tui_focus (t, t->logp);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "mwb-error.h"
 #include "tui.h"
@@ -152,32 +153,46 @@ display_resize (MwbTui *t)
 	tui_redraw_soon (t);
 }
 
+/* Characters, not bytes, fill the width: a wide character takes two
+ * cells, a combining one none; control characters and bytes that are not
+ * UTF-8 show as '?', so nothing can move the cursor. */
 void
 pane_put (MwbPane *p, int row, int col, MwbColor c, const char *text)
 {
 	int avail = p->w - col;
 	int y = p->y + row;
+	g_autoptr (GString) out = NULL;
+	int used = 0;
 
 	if (avail <= 0 || row < 0 || row >= p->h || y >= LINES)
 		return;
-	attrset (display_attr (p->tui, c));
-	/* Control characters would move the cursor: show them as '?'. */
-	for (int i = 0; text[i] && i < avail; i++) {
-		unsigned char ch = (unsigned char) text[i];
+	out = g_string_new (NULL);
+	for (const char *s = text; *s && used < avail;) {
+		gunichar ch = g_utf8_get_char_validated (s, -1);
+		gsize len;
+		int w;
 
-		mvaddch (y, p->x + col + i, (ch < 32 || ch == 127) ? '?' : ch);
-		if (ch >= 0x80) {
-			/* UTF-8: let curses assemble the character; one cell. */
-			int n = 1;
-
-			while (text[i + n] && ((unsigned char) text[i + n] & 0xc0) == 0x80) {
-				addch ((unsigned char) text[i + n]);
-				n++;
-			}
-			i += n - 1;
-			avail -= n - 1;
+		if (ch == (gunichar) -1 || ch == (gunichar) -2) {
+			g_string_append_c (out, '?');
+			used++;
+			s++;
+			continue;
 		}
+		len = g_utf8_next_char (s) - s;
+		w = ch < 32 || ch == 127 ? -1 : wcwidth ((wchar_t) ch);
+		if (w < 0) {
+			g_string_append_c (out, '?');
+			used++;
+		} else if (used + w <= avail) {
+			g_string_append_len (out, s, len);
+			used += w;
+		} else {
+			break;
+		}
+		s += len;
 	}
+	attrset (display_attr (p->tui, c));
+	mvaddnstr (y, p->x + col, out->str, (int) out->len);
 	attrset (A_NORMAL);
 }
 

@@ -94,8 +94,13 @@ steps_request (MwbPane *p, MwbAction a)
 	case MWB_ACT_RUN_TO:
 		if (!t->runner)
 			return TRUE;
-		if (mwb_runner_state (t->runner) != MWB_RUNNER_PAUSED
-		    || p->cursor <= mwb_runner_next_step (t->runner)) {
+		if (mwb_runner_state (t->runner) != MWB_RUNNER_PAUSED) {
+			tui_message (t, MWB_C_FAIL, "run-to works at a pause (the run is %s)",
+				     mwb_runner_state (t->runner) == MWB_RUNNER_DONE ? "over: r runs it again"
+				     : "busy");
+			return TRUE;
+		}
+		if (p->cursor <= mwb_runner_next_step (t->runner)) {
 			tui_message (t, MWB_C_FAIL, "run-to needs a step after the next one (%u)",
 				     mwb_runner_next_step (t->runner) + 1);
 			return TRUE;

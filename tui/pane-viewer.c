@@ -2,7 +2,9 @@
  * ASCII) when it is binary, with goto and search. Inspectors (the
  * migration stream's, CRIU images' later) annotate byte ranges through
  * viewer_inspectors[]; the viewer shows the labels beside the rows. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hexfmt.h"
 #include "tui.h"
@@ -92,8 +94,21 @@ gboolean
 pane_viewer_open (MwbPane *p, const char *path, GError **error)
 {
 	ViewerPriv *vp = p->priv;
-	GMappedFile *map = g_mapped_file_new (path, FALSE, error);
+	GMappedFile *map;
+	struct stat st;
 
+	/* A FIFO would block the whole loop in open(). */
+	if (stat (path, &st) != 0) {
+		int e = errno;
+
+		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", path, g_strerror (e));
+		return FALSE;
+	}
+	if (!S_ISREG (st.st_mode)) {
+		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a regular file", path);
+		return FALSE;
+	}
+	map = g_mapped_file_new (path, FALSE, error);
 	if (!map)
 		return FALSE;
 	viewer_clear (vp);
@@ -221,6 +236,27 @@ draw_hex (MwbPane *p, ViewerPriv *vp)
 	}
 }
 
+/* A mapping of a file that shrank faults (SIGBUS) past the new end: QEMU's
+ * exec: and file: targets and valgrind's logs are rewritten under us. */
+static void
+follow_file (MwbPane *p, ViewerPriv *vp)
+{
+	struct stat st;
+	g_autofree char *path = NULL;
+	guint cursor = p->cursor, top = p->top;
+
+	if (!vp->path || (stat (vp->path, &st) == 0 && (gsize) st.st_size == vp->size))
+		return;
+	path = g_strdup (vp->path);
+	if (!pane_viewer_open (p, path, NULL)) {
+		viewer_clear (vp);
+		tui_message (p->tui, MWB_C_FAIL, "%s is gone", path);
+		return;
+	}
+	p->top = top;
+	pane_set_cursor (p, cursor);
+}
+
 static void
 viewer_draw (MwbPane *p)
 {
@@ -228,6 +264,8 @@ viewer_draw (MwbPane *p)
 	g_autofree char *title = NULL;
 	const char *run = p->tui->runner ? mwb_runner_run_dir (p->tui->runner) : NULL;
 	const char *name;
+
+	follow_file (p, vp);
 
 	if (!vp->path) {
 		pane_title (p, " viewer");
@@ -279,11 +317,21 @@ viewer_search (MwbPane *p, const char *pattern, gboolean backward)
 		tui_message (p->tui, MWB_C_FAIL, "%s", err->message);
 		return TRUE;
 	}
-	if (vp->hex)
+	follow_file (p, vp);
+	if (!vp->path)
+		return FALSE;
+	/* From the last hit when it is on the cursor's row or line, else from
+	 * the cursor: the user may have moved since. */
+	if (vp->hex) {
 		here = vp->match >= 0 && (guint) (vp->match / w) == p->cursor ? vp->match : (goffset) p->cursor * w - 1;
-	else
-		here = vp->match >= 0 ? vp->match
-			: (goffset) g_array_index (vp->line_starts, gsize, p->cursor) - 1;
+	} else {
+		gsize start = g_array_index (vp->line_starts, gsize, p->cursor);
+		gsize end = p->cursor + 1 < vp->line_starts->len
+			? g_array_index (vp->line_starts, gsize, p->cursor + 1) : vp->size;
+
+		here = vp->match >= 0 && (gsize) vp->match >= start && (gsize) vp->match < end
+			? vp->match : (goffset) start - 1;
+	}
 	if (!mwb_hex_search (vp->data, vp->size, bytes, backward ? here - 1 : here + 1, backward, &found))
 		return FALSE;
 	vp->match = found;

@@ -103,6 +103,7 @@ struct _MwbTui {
 	gboolean busy;		/* a teardown or restart is in flight */
 	GHashTable *tails;	/* run-dir file -> bytes already read (valgrind logs) */
 	guint tick;		/* refreshes elapsed time and the files pane */
+	guint signal_ids[4];
 
 	/* panes */
 	MwbPane *list, *steps, *about, *logp, *files, *viewer, *help;
@@ -138,6 +139,7 @@ gboolean tui_open_scenario (MwbTui *t, MwbScenario *scn, GError **error);
 void tui_quit (MwbTui *t, int status);
 void tui_restart (MwbTui *t);
 void tui_focus (MwbTui *t, MwbPane *p);
+void tui_close_viewer (MwbTui *t);
 void tui_layout (MwbTui *t);
 void tui_draw (MwbTui *t);
 gboolean tui_is_idle (MwbTui *t);

@@ -268,3 +268,24 @@ g back 'log \[all\]'
 g help 'help: keys and commands'
 g abort 'ABORTED'
 verdict "every default key does what the help says: step, continue, break, run-to, skip, restart, abort, panes, tabs, moves, search, open, goto, back, help, redraw, quit"
+
+# What review found: the focus never stays on a closed viewer, a ^R history
+# search does not outlive Esc, bad roles are named, the history is saved.
+tui review 120x40 '
+:open journal.jsonl
+]
+:save-display $WORK/r-tab.txt
+:focus viewer
+:save-display $WORK/r-focus.txt status
+:qmp foo query-status
+:save-display $WORK/r-qmp.txt status
+keys :<C-r>open<Esc>
+:save-display $WORK/r-esc.txt status
+' -- "${RUN[@]}" -p $P
+expect_rc 0
+grep -q 'log \[engine\]' "$WORK/r-tab.txt" || problem "] did not bring the log back over the viewer"
+grep -q 'no file is open' "$WORK/r-focus.txt" || problem ":focus viewer with no file open was not refused"
+grep -q "the roles are src and dst, not 'foo'" "$WORK/r-qmp.txt" || problem ":qmp with a bad role is not named"
+[ -f "$WORK/r-esc.txt" ] || problem "after Esc in a ^R search the next command did not run"
+grep -qx 'open journal.jsonl' "$XDG_STATE_HOME/mwb/history" 2>/dev/null || problem "no command history in \$XDG_STATE_HOME/mwb/history"
+verdict "the viewer never keeps the focus once closed; Esc ends a ^R search; a bad role is named; history is saved"
