@@ -92,9 +92,26 @@ if command -v script >/dev/null; then
 
 	# c continues to the next breakpoint, where the prompt comes back.
 	mkdir -p "$WORK/runs"
-	OUT=$( (sleep 0.5; printf 'c\n'; sleep 2; printf 'c\n'; sleep 1) |
-		timeout -k 5 60 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" /dev/null)
-	RC=$?
+	# Input waits for each prompt and stays open until mwb ends: an end of
+	# input while a step runs ends an --sbs batch, however slow the machine.
+	rm -f "$WORK/sbs.in" "$WORK/sbs.out" "$WORK/sbs.rc"
+	mkfifo "$WORK/sbs.in"
+	(timeout -k 5 120 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" /dev/null \
+		<"$WORK/sbs.in" >"$WORK/sbs.out" 2>&1; echo $? >"$WORK/sbs.rc") &
+	exec 7>"$WORK/sbs.in"
+	for want in "next 1/$steps start-src" "next 7/$steps src-alive"; do
+		deadline=$((SECONDS + 60))
+		until grep -q "$want" "$WORK/sbs.out" 2>/dev/null || [ $SECONDS -ge $deadline ] || [ -s "$WORK/sbs.rc" ]; do
+			sleep 0.1
+		done
+		printf 'c\n' >&7
+	done
+	deadline=$((SECONDS + 120))
+	until [ -s "$WORK/sbs.rc" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
+	exec 7>&-
+	wait
+	OUT=$(cat "$WORK/sbs.out")
+	RC=$(cat "$WORK/sbs.rc" 2>/dev/null || echo 124)
 	expect_rc 0
 	expect_out "next 7/$steps src-alive"
 	expect_out "PASS /x86_64/migration/bad_dest"
