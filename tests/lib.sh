@@ -71,3 +71,40 @@ skip() { echo "ok - $1 # SKIP $2"; }
 
 # The kept run directory of the last run.
 last_run_dir() { ls -d "$WORK"/runs/mwb-* 2>/dev/null | tail -n 1; }
+
+# sbs_run COMMAND KEY...: COMMAND under script(1), on a pty. Each KEY (a
+# printf format, such as '\n' or 'c\n') is typed once the next --sbs prompt
+# is on the screen; "pause:SECONDS" waits that long at the next prompt
+# before its key; "eof" closes the input there. The input stays open until
+# COMMAND ends, so no test depends on how fast the machine is. Sets OUT, RC.
+sbs_run() {
+	local cmd=$1 k n=0 delay=0 deadline
+	shift
+	rm -f "$WORK/sbs.in" "$WORK/sbs.out" "$WORK/sbs.rc"
+	mkfifo "$WORK/sbs.in"
+	(timeout -k 5 120 script -qefc "$cmd" /dev/null <"$WORK/sbs.in" >"$WORK/sbs.out" 2>&1
+		echo $? >"$WORK/sbs.rc") &
+	exec 7>"$WORK/sbs.in"
+	for k in "$@"; do
+		case $k in pause:*) delay=${k#pause:}; continue ;; esac
+		n=$((n + 1))
+		deadline=$((SECONDS + 90))
+		until [ "$(grep -o 'q abort >' "$WORK/sbs.out" 2>/dev/null | wc -l)" -ge $n ] ||
+			[ -s "$WORK/sbs.rc" ] || [ $SECONDS -ge $deadline ]; do
+			sleep 0.05
+		done
+		[ "$delay" = 0 ] || sleep "$delay"
+		delay=0
+		if [ "$k" = eof ]; then
+			exec 7>&-
+			break
+		fi
+		printf "$k" >&7
+	done
+	deadline=$((SECONDS + 120))
+	until [ -s "$WORK/sbs.rc" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
+	exec 7>&- 2>/dev/null
+	wait
+	OUT=$(cat "$WORK/sbs.out")
+	RC=$(cat "$WORK/sbs.rc" 2>/dev/null || echo 124)
+}

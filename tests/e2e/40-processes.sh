@@ -72,9 +72,8 @@ verdict "SIGKILL of mwb itself: its guard still ends every QEMU"
 if command -v script >/dev/null; then
 	mkdir -p "$WORK/runs"
 	steps=$(grep -c '^step ' "$MWB_SCENARIOS"/x86_64/10-bad_dest.scn)
-	OUT=$( (for i in $(seq 1 "$steps"); do sleep 0.3; printf '\n'; done; sleep 1) |
-		timeout -k 5 60 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --keep always --workdir $WORK/runs" /dev/null)
-	RC=$?
+	sbs_run "$MWB run --sbs -p /x86_64/migration/bad_dest --keep always --workdir $WORK/runs" \
+		$(for i in $(seq 1 "$steps"); do printf '%s ' '\n'; done)
 	expect_rc 0
 	expect_out "next 1/$steps start-src: Start the source QEMU"
 	expect_out "\[Enter\] run it, s skip it, c continue, q abort"
@@ -83,35 +82,15 @@ if command -v script >/dev/null; then
 	verdict "--sbs on a terminal: a prompt before each step, Enter runs it"
 
 	mkdir -p "$WORK/runs"
-	OUT=$( (sleep 0.5; printf 'q\n'; sleep 1) |
-		timeout -k 5 60 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --keep always --workdir $WORK/runs" /dev/null)
-	RC=$?
+	sbs_run "$MWB run --sbs -p /x86_64/migration/bad_dest --keep always --workdir $WORK/runs" 'q\n'
 	expect_rc 1
 	expect_out "aborted at the --sbs prompt"
 	verdict "--sbs: q aborts the scenario"
 
 	# c continues to the next breakpoint, where the prompt comes back.
 	mkdir -p "$WORK/runs"
-	# Input waits for each prompt and stays open until mwb ends: an end of
-	# input while a step runs ends an --sbs batch, however slow the machine.
-	rm -f "$WORK/sbs.in" "$WORK/sbs.out" "$WORK/sbs.rc"
-	mkfifo "$WORK/sbs.in"
-	(timeout -k 5 120 script -qefc "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" /dev/null \
-		<"$WORK/sbs.in" >"$WORK/sbs.out" 2>&1; echo $? >"$WORK/sbs.rc") &
-	exec 7>"$WORK/sbs.in"
-	for want in "next 1/$steps start-src" "next 7/$steps src-alive"; do
-		deadline=$((SECONDS + 60))
-		until grep -q "$want" "$WORK/sbs.out" 2>/dev/null || [ $SECONDS -ge $deadline ] || [ -s "$WORK/sbs.rc" ]; do
-			sleep 0.1
-		done
-		printf 'c\n' >&7
-	done
-	deadline=$((SECONDS + 120))
-	until [ -s "$WORK/sbs.rc" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
-	exec 7>&-
-	wait
-	OUT=$(cat "$WORK/sbs.out")
-	RC=$(cat "$WORK/sbs.rc" 2>/dev/null || echo 124)
+	sbs_run "$MWB run --sbs -p /x86_64/migration/bad_dest --break src-alive --keep always --workdir $WORK/runs" \
+		'c\n' 'c\n'
 	expect_rc 0
 	expect_out "next 7/$steps src-alive"
 	expect_out "PASS /x86_64/migration/bad_dest"

@@ -25,7 +25,14 @@ step stop      qemu.qmp role=src command=stop
 step hang      qemu.qmp role=src command=pmemsave arguments="{\"val\":0,\"size\":4096,\"filename\":\"$WORK/fifo\"}" timeout=1 expect=fail match="timed out"
 step running   qemu.check-running role=src
 SCN
-(sleep 2.5; cat "$WORK/fifo" >/dev/null) &
+# The answer is let out only once the step has timed out, however slow the machine.
+mkdir -p "$WORK/runs"
+(deadline=$((SECONDS + 60))
+	until grep -qsE '"name":"hang","state":"(ok|failed)"' "$WORK"/runs/*/journal.jsonl || [ $SECONDS -ge $deadline ]; do
+		sleep 0.05
+	done
+	sleep 0.5
+	cat "$WORK/fifo" >/dev/null) &
 reader=$!
 MWB_SCENARIOS=$WORK/stale run_mwb run -a --workdir "$WORK/runs"
 kill "$reader" 2>/dev/null
@@ -47,9 +54,9 @@ step later     qemu.wait-serial role=src timeout=5
 SCN
 if command -v script >/dev/null; then
 	# Enter for steps 1-3, then a pause at the prompt while the destination goes.
-	OUT=$( (for i in 1 2 3; do sleep 0.5; printf '\n'; done; sleep 1.5; printf '\n'; sleep 1) |
-		MWB_SCENARIOS=$WORK/between timeout -k 5 60 script -qefc "$MWB run --sbs -a --keep always --workdir $WORK/runs" /dev/null)
-	RC=$?
+	# The pause at the 4th prompt is the destination's time to quit.
+	sbs_run "env MWB_SCENARIOS=$WORK/between $MWB run --sbs -a --keep always --workdir $WORK/runs" \
+		'\n' '\n' '\n' pause:1.5 '\n'
 	expect_rc 1
 	expect_out "FAIL /test/death-between-steps at step 4 \\(later\\): destination QEMU \\(pid [0-9]+\\) exited with status 0.*it died while no step was running"
 	expect_no_survivors
@@ -80,8 +87,7 @@ fi
 # End of input at the --sbs prompt ends the batch instead of waiting forever.
 if command -v script >/dev/null; then
 	mkdir -p "$WORK/runs"
-	OUT=$( (sleep 1) | timeout -k 5 60 script -qefc "$MWB run --sbs -r /x86_64/migration/precopy --keep-going --workdir $WORK/runs --keep always" /dev/null)
-	RC=$?
+	sbs_run "$MWB run --sbs -r /x86_64/migration/precopy --keep-going --workdir $WORK/runs --keep always" eof
 	expect_rc 1
 	expect_out "FAIL /x86_64/migration/precopy/unix/plain: standard input closed during --sbs"
 	expect_out "standard input closed: 2 scenarios not run"
