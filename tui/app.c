@@ -1,8 +1,10 @@
 /* The workbench's state and its reactions: the engine sink, key dispatch,
  * layout and the one redraw per loop pass. */
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "mwb-error.h"
@@ -660,6 +662,27 @@ on_sigwinch (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The bytes of path from offset on (at most 1 MiB), NUL-terminated; NULL
+ * when there are none or the file cannot be read. */
+static char *
+read_from (const char *path, gsize offset, gsize *len)
+{
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+	g_autofree char *buf = NULL;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	buf = g_malloc (1024 * 1024 + 1);
+	n = pread (fd, buf, 1024 * 1024, (off_t) offset);
+	close (fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	*len = (gsize) n;
+	return g_steal_pointer (&buf);
+}
+
 /* Files a wrapper writes into the run dir (valgrind's log) become log tabs. */
 static void
 poll_tails (MwbTui *t)
@@ -674,27 +697,27 @@ poll_tails (MwbTui *t)
 		g_autofree char *path = NULL;
 		g_autofree char *data = NULL;
 		g_autofree char *source = NULL;
-		gsize len, done;
+		gsize len, done, start = 0;
 
 		if (!g_str_has_prefix (rel, "valgrind") || !g_str_has_suffix (rel, ".log") || strchr (rel, '/'))
 			continue;
 		path = g_build_filename (mwb_runner_run_dir (t->runner), rel, NULL);
-		if (!g_file_get_contents (path, &data, &len, NULL))
-			continue;
 		done = GPOINTER_TO_SIZE (g_hash_table_lookup (t->tails, rel));
-		if (len <= done)
+		/* Only what was added since the last look, twice a second. */
+		data = read_from (path, done, &len);
+		if (!data)
 			continue;
 		source = g_strndup (rel, strlen (rel) - 4);
 		/* Whole lines only; the rest comes next time. */
-		for (gsize start = done, j = done; j < len; j++) {
+		for (gsize j = 0; j < len; j++) {
 			if (data[j] != '\n')
 				continue;
 			data[j] = 0;
 			mwb_logbook_add_line (t->log, (gint64) (mwb_runner_elapsed (t->runner) * 1e6), source,
 					      data + start, MWB_LB_PLAIN);
 			start = j + 1;
-			done = start;
 		}
+		done += start;
 		g_hash_table_replace (t->tails, g_strdup (rel), GSIZE_TO_POINTER (done));
 	}
 }
