@@ -6,7 +6,8 @@
 #   make check      deps, build, run every test; ends with "N passed, N failed, N skipped"
 #   make asan       the same tests against an ASan+UBSan build (clang)
 #   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
-#   make bench      bench/precopy.sh
+#   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh
+#   make deps-qemu-next  Debian 13's QEMU 10.0 in $(QEMU_NEXT_PREFIX), for cross-version runs
 
 BUILD    ?= build/default
 CFLAGS   ?= -O2 -g
@@ -36,7 +37,7 @@ TUI_UNIT_SRC := $(wildcard tui/tests/test-*.c)
 TUI_UNIT_BIN := $(TUI_UNIT_SRC:tui/tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC   := $(wildcard engine/fuzz/fuzz-*.c) $(wildcard tui/tests/fuzz-*.c)
 
-.PHONY: all deps run check check-layering unit asan fuzz bench clean
+.PHONY: deps-qemu-next all deps run check check-layering unit asan fuzz bench clean
 .DEFAULT_GOAL := all
 
 all: mwb
@@ -94,7 +95,7 @@ check-layering:
 DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
 	libncurses-dev libreadline-dev libunwind-dev \
 	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils \
-	tmux valgrind mandoc
+	tmux valgrind mandoc gnutls-bin patchelf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -105,6 +106,11 @@ deps:
 	echo "make deps: installing$$missing"; \
 	$(SUDO) apt-get update -q && \
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
+
+# A second, newer QEMU in a private prefix (its own libc): see scripts/README.md.
+QEMU_NEXT_PREFIX ?= /opt/mwb/qemu-next
+deps-qemu-next:
+	@QEMU_NEXT_PREFIX=$(QEMU_NEXT_PREFIX) scripts/deps-qemu-next.sh
 
 # On a terminal the workbench, paused before step 1; otherwise a batch run.
 run: deps
@@ -132,7 +138,7 @@ FUZZ_BIN := $(patsubst tui/tests/%.c,build/fuzz/%,$(FUZZ_SRC:engine/fuzz/%.c=bui
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_DEPS_fuzz-qmp-frame := engine/qmp-frame.c
 FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
-FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c
+FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c engine/run-config.c
 FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c

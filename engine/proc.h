@@ -45,3 +45,10 @@ void mwb_proc_terminate (MwbProc *proc, guint grace_ms);
 
 /* "exited with status 1", "killed by signal 9 (SIGKILL)" */
 char *mwb_describe_wait_status (int wait_status);
+
+/* Runs argv to completion (PATH searched) in its own process group under
+ * the guard, feeding input (may be NULL) to its stdin; kills it after
+ * timeout_ms. out/err (may be NULL) get what it wrote. FALSE only when it
+ * could not be run or timed out; its exit status is for the caller to judge. */
+gboolean mwb_run_sync (const char *const *argv, const char *input, guint timeout_ms, char **out,
+		       char **err, int *wait_status, GError **error);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "mwb-error.h"
+#include "qemu-machines.h"
 
 #define QUIT_GRACE_MS 3000
 
@@ -137,6 +138,14 @@ qemu_on_event (QemuSide *side, const char *event, JsonObject *data)
 	    && g_strcmp0 (json_object_get_string_member_with_default (data, "status", ""), "active") == 0
 	    && mwb_run_config_has_fault (be->cfg, "kill-dst"))
 		inject_kill_dst (be);
+	/* A stopped source makes a paused destination (the run state travels
+	 * with the stream): mwb stopped it, so mwb lets the guest go on. */
+	if (be->stopped_for_copy && g_str_equal (side->role, "dst") && g_str_equal (event, "MIGRATION") && data
+	    && g_strcmp0 (json_object_get_string_member_with_default (data, "status", ""), "completed") == 0) {
+		be->stopped_for_copy = FALSE;
+		qemu_side_log (side, "--live off: cont on the destination, since mwb stopped the source");
+		mwb_qmp_execute (side->qmp, "cont", NULL, NULL, NULL);
+	}
 	qemu_recheck (be);
 }
 
@@ -169,8 +178,8 @@ prelude (QemuBackend *be, MwbStepRun *sr)
 
 /* ---- commands on behalf of a step ---- */
 
-static void
-call_free (gpointer p)
+void
+qemu_call_free (gpointer p)
 {
 	QemuCall *c = p;
 
@@ -188,7 +197,7 @@ qemu_execute (QemuSide *side, const char *command, JsonNode *args, MwbQmpReplyFu
 	c->side = side;
 	c->sr = side->be->sr ? mwb_step_run_ref (side->be->sr) : NULL;
 	c->command = g_strdup (command);
-	mwb_qmp_execute_full (side->qmp, command, args, func, c, call_free);
+	mwb_qmp_execute_full (side->qmp, command, args, func, c, qemu_call_free);
 }
 
 QemuSide *
@@ -514,28 +523,55 @@ act_params (MwbBackend *mb, MwbStepRun *sr)
 	fan_out (mb, sr, "migrate-set-parameters", params_args);
 }
 
-static void
-act_qmp (MwbBackend *mb, MwbStepRun *sr)
+/* arguments= (a JSON object) and every other KEY=VALUE not in skip, merged
+ * into one arguments object; NULL when there are none. */
+JsonNode *
+qemu_command_args (MwbStepRun *sr, const char *const *skip, GError **error)
 {
-	QemuBackend *be = QB (mb);
-	QemuSide *side = qemu_begin (mb, sr, TRUE);
-	const char *command = mwb_step_run_arg (sr, "command");
+	const MwbStep *step = mwb_step_run_step (sr);
 	const char *arguments = mwb_step_run_arg (sr, "arguments");
 	JsonNode *args = NULL;
 
-	if (!side)
-		return;
 	if (arguments) {
-		g_autoptr (GError) err = NULL;
-
-		args = json_from_string (arguments, &err);
+		args = json_from_string (arguments, error);
 		if (!args || !JSON_NODE_HOLDS_OBJECT (args)) {
 			if (args)
 				json_node_unref (args);
-			qemu_finish_error (be, "arguments= must be a JSON object: %s",
-					  err ? err->message : "not an object");
-			return;
+			else
+				g_clear_error (error);
+			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "arguments= must be a JSON object, not %s",
+				     arguments);
+			return NULL;
 		}
+	}
+	for (guint i = 0; i < step->args->len; i++) {
+		const char *k = g_array_index (step->args, MwbArg, i).key;
+
+		if (g_str_equal (k, "arguments") || g_strv_contains (skip, k))
+			continue;
+		if (!args)
+			args = json_node_init_object (json_node_alloc (), json_object_new ());
+		json_object_set_member (json_node_get_object (args), k, value_node (mwb_step_run_arg (sr, k)));
+	}
+	return args;
+}
+
+static void
+act_qmp (MwbBackend *mb, MwbStepRun *sr)
+{
+	static const char *const skip[] = { "role", "command", NULL };
+	QemuBackend *be = QB (mb);
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
+	const char *command = mwb_step_run_arg (sr, "command");
+	g_autoptr (GError) err = NULL;
+	JsonNode *args;
+
+	if (!side)
+		return;
+	args = qemu_command_args (sr, skip, &err);
+	if (err) {
+		qemu_finish_error (be, "%s", err->message);
+		return;
 	}
 	mwb_step_run_waiting_for (sr, "the reply to %s from %s", command, side->label);
 	qemu_execute (side, command, args, on_plain_reply);
@@ -611,6 +647,7 @@ act_incoming (MwbBackend *mb, MwbStepRun *sr)
 static void
 act_migrate (MwbBackend *mb, MwbStepRun *sr)
 {
+	QemuBackend *be = QB (mb);
 	QemuSide *side = qemu_begin (mb, sr, TRUE);
 	JsonNode *args;
 
@@ -624,6 +661,13 @@ act_migrate (MwbBackend *mb, MwbStepRun *sr)
 	mwb_step_run_waiting_for (sr, "the reply to migrate from %s", side->label);
 	/* A new migration: what the last one ended in says nothing about it. */
 	g_clear_pointer (&side->mig_status, g_free);
+	/* --live off: stop-and-copy. QMP answers in order, so the migration
+	 * starts only once the guest has stopped. */
+	if (be->cfg->stop_and_copy && !mwb_step_run_arg (sr, "resume") && g_str_equal (side->role, "src")) {
+		qemu_side_log (side, "--live off: stopping the source before it migrates (stop-and-copy)");
+		be->stopped_for_copy = TRUE;
+		mwb_qmp_execute (side->qmp, "stop", NULL, NULL, NULL);
+	}
 	qemu_execute (side, "migrate", args, on_plain_reply);
 }
 
@@ -847,6 +891,30 @@ on_query_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *ede
 }
 
 static void
+on_alive_status (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc, gpointer data)
+{
+	QemuSide *side = qemu_reply_side (data, eclass, edesc);
+
+	(void) qmp;
+	if (!side)
+		return;
+	qemu_finish_ok (side->be, "%s is alive and answers: status %s", side->label,
+			json_object_get_string_member_with_default (json_node_get_object (ret), "status", "?"));
+}
+
+/* Alive whatever its run state: a destination still waiting for a
+ * migration that failed on the source's side. */
+static void
+act_check_alive (MwbBackend *mb, MwbStepRun *sr)
+{
+	QemuSide *side = qemu_begin (mb, sr, TRUE);
+
+	if (!side)
+		return;
+	qemu_execute (side, "query-status", NULL, on_alive_status);
+}
+
+static void
 act_check_running (MwbBackend *mb, MwbStepRun *sr)
 {
 	QemuSide *side = qemu_begin (mb, sr, TRUE);
@@ -910,7 +978,7 @@ act_wait_exit (MwbBackend *mb, MwbStepRun *sr)
 /* ---- the class ---- */
 
 static const char *const role_only[] = { "role", NULL };
-static const char *const start_opt[] = { "incoming", "uuid", "boot", "ram", "machine", "args", NULL };
+static const char *const start_opt[] = { "incoming", "uuid", "boot", "ram", "machine", "args", "kvm-opts", NULL };
 static const char *const serial_opt[] = { "marker", "count", NULL };
 static const char *const uri_req[] = { "role", "uri", NULL };
 static const char *const migrate_opt[] = { "resume", NULL };
@@ -918,8 +986,14 @@ static const char *const status_opt[] = { "status", NULL };
 static const char *const event_req[] = { "role", "event", NULL };
 static const char *const count_opt[] = { "count", NULL };
 static const char *const qmp_req[] = { "role", "command", NULL };
-static const char *const qmp_opt[] = { "arguments", NULL };
+static const char *const qmp_opt[] = { "arguments", "*", NULL };
 static const char *const any_opt[] = { "*", NULL };
+static const char *const poll_req[] = { "role", "command", "until", NULL };
+static const char *const poll_opt[] = { "arguments", "interval", "*", NULL };
+static const char *const probe_req[] = { "what", NULL };
+static const char *const tls_req[] = { "kind", "dir", NULL };
+static const char *const tls_opt[] = { "username", "key", "hostname", "ipaddr", "client", "hostile", NULL };
+static const char *const getfd_req[] = { "role", "fdname", "pair", "end", NULL };
 
 static const MwbActionDef qemu_actions[] = {
 	{ "qemu.start", "start a QEMU (role=src|dst) with the a-b guest and connect to its QMP",
@@ -937,9 +1011,19 @@ static const MwbActionDef qemu_actions[] = {
 	  role_only, status_opt, 120, act_wait_migration },
 	{ "qemu.wait-event", "wait for a QMP event (counted from the side's start)",
 	  event_req, count_opt, 60, act_wait_event },
-	{ "qemu.qmp", "send any QMP command (arguments= a JSON object)", qmp_req, qmp_opt, 30, act_qmp },
+	{ "qemu.qmp", "send any QMP command; its arguments as KEY=VALUE ... and/or arguments=JSON", qmp_req, qmp_opt, 30, act_qmp },
+	{ "qemu.poll", "repeat a query command until=\"PATH OP VALUE\" holds in its reply",
+	  poll_req, poll_opt, 60, qemu_action_poll },
+	{ "qemu.probe", "can this host do it? what=kvm-dirty-ring|userfaultfd|live; SKIP with the answer if not",
+	  probe_req, NULL, 10, qemu_action_probe },
+	{ "qemu.tls", "make TLS credentials in the run directory with certtool: kind=psk|x509 dir=NAME",
+	  tls_req, tls_opt, 30, qemu_action_tls },
+	{ "qemu.getfd", "hand one end of a socketpair to a QEMU (getfd over SCM_RIGHTS)",
+	  getfd_req, NULL, 10, qemu_action_getfd },
 	{ "qemu.check-running", "query-status: the side must be running", role_only, NULL, 10,
 	  act_check_running },
+	{ "qemu.check-alive", "the side's process is there and answers QMP, whatever its run state",
+	  role_only, NULL, 10, act_check_alive },
 	{ "qemu.check-memory", "stop the side and check guest memory with QEMU's check_guests_ram rule",
 	  role_only, NULL, 120, qemu_action_check_memory },
 	{ "qemu.quit", "quit a QEMU and wait for it to exit", role_only, NULL, 15, act_quit },
@@ -948,13 +1032,19 @@ static const MwbActionDef qemu_actions[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
 
-/* --qemu, then the variables migration-test users already set. */
+/* --qemu-src/--qemu-dst, --qemu, then the variables migration-test users
+ * already set. */
 static const char *
 find_qemu (const MwbRunConfig *cfg, const char *role, const char **whence)
 {
-	const char *env_role = g_str_equal (role, "src") ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST";
+	gboolean src = g_str_equal (role, "src");
+	const char *env_role = src ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST";
 	const char *bin;
 
+	if ((bin = src ? cfg->qemu_src : cfg->qemu_dst)) {
+		*whence = src ? "--qemu-src" : "--qemu-dst";
+		return bin;
+	}
 	if ((bin = cfg->qemu_bin)) {
 		*whence = "--qemu";
 		return bin;
@@ -989,6 +1079,49 @@ marker_period (const MwbRunConfig *cfg, guint32 tcg_period)
 	return MAX (1, tcg_period / 16);
 }
 
+/* The newest i440fx machine type both binaries know, named on both command
+ * lines: the bare "pc" alias would differ between QEMU versions. */
+static gboolean
+pick_machine (QemuBackend *be, GError **error)
+{
+	g_autoptr (QemuMachines) src = NULL;
+	g_autoptr (QemuMachines) dst = NULL;
+	g_autoptr (GError) err = NULL;
+	g_autofree char *newest_src = NULL;
+	g_autofree char *newest_dst = NULL;
+
+	src = qemu_machines_query (be->qemu_bin[0], &err);
+	if (src && !g_str_equal (be->qemu_bin[0], be->qemu_bin[1]))
+		dst = qemu_machines_query (be->qemu_bin[1], &err);
+	if (!src || (!dst && err)) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND, "cannot ask %s QEMU which machine types it knows: %s",
+			     src ? "the destination" : "the source", err->message);
+		return FALSE;
+	}
+	be->qemu_version[0] = g_strdup (src->version);
+	be->qemu_version[1] = g_strdup (dst ? dst->version : src->version);
+	be->machine = qemu_machines_newest_common (src, dst ? dst : src, "pc-i440fx-");
+	newest_src = qemu_machines_newest (src, "pc-i440fx-");
+	newest_dst = qemu_machines_newest (dst ? dst : src, "pc-i440fx-");
+	if (!be->machine) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND,
+			     "the source QEMU %s and the destination QEMU %s share no pc-i440fx machine type",
+			     be->qemu_version[0], be->qemu_version[1]);
+		return FALSE;
+	}
+	mwb_runner_set_var (be->runner, "machine", be->machine);
+	mwb_runner_set_var (be->runner, "qemu-version-src", be->qemu_version[0]);
+	mwb_runner_set_var (be->runner, "qemu-version-dst", be->qemu_version[1]);
+	if (dst)
+		mwb_runner_logf (be->runner, "engine",
+				 "machine %s: the newest both know (source QEMU %s knows up to %s, destination QEMU %s up to %s)",
+				 be->machine, be->qemu_version[0], newest_src, be->qemu_version[1], newest_dst);
+	else
+		mwb_runner_logf (be->runner, "engine", "machine %s (QEMU %s on both sides)", be->machine,
+				 be->qemu_version[0]);
+	return TRUE;
+}
+
 static MwbBackend *
 qemu_create (MwbRunner *runner, GError **error)
 {
@@ -1020,6 +1153,8 @@ qemu_create (MwbRunner *runner, GError **error)
 		be->qemu_bin[i] = g_strdup (found);
 		mwb_runner_logf (runner, "engine", "%s: QEMU %s (from %s)", role, found, whence);
 	}
+	if (!pick_machine (be, error))
+		goto fail;
 	if (!mwb_guest_params_for (cfg->guest_mem, &be->guest, error))
 		goto fail;
 	be->guest.period = marker_period (cfg, be->guest.period);
@@ -1048,6 +1183,9 @@ fail:
 	g_hash_table_unref (be->sides);
 	g_free (be->qemu_bin[0]);
 	g_free (be->qemu_bin[1]);
+	g_free (be->qemu_version[0]);
+	g_free (be->qemu_version[1]);
+	g_free (be->machine);
 	g_free (be->guest_rom);
 	g_free (be->guest_disk);
 	g_free (be);
@@ -1098,6 +1236,8 @@ qemu_teardown (MwbBackend *mb, GCallback done, gpointer data)
 	gpointer k, v;
 
 	clear_wait (be);
+	qemu_fd_pairs_clear (be);
+	be->stopped_for_copy = FALSE;
 	be->teardown_done = done;
 	be->teardown_data = data;
 	g_hash_table_iter_init (&it, be->sides);
@@ -1120,9 +1260,13 @@ qemu_destroy (MwbBackend *mb)
 
 	g_clear_handle_id (&be->teardown_idle, g_source_remove);
 	clear_wait (be);
+	qemu_fd_pairs_clear (be);
 	g_hash_table_unref (be->sides);
 	g_free (be->qemu_bin[0]);
 	g_free (be->qemu_bin[1]);
+	g_free (be->qemu_version[0]);
+	g_free (be->qemu_version[1]);
+	g_free (be->machine);
 	g_free (be->guest_rom);
 	g_free (be->guest_disk);
 	g_free (be);

@@ -51,6 +51,10 @@ struct _QemuBackend {
 	const MwbRunConfig *cfg;
 	GHashTable *sides;	/* role -> QemuSide* */
 	char *qemu_bin[2];	/* src, dst: cross-version runs take two */
+	char *qemu_version[2];	/* "7.2.22" */
+	char *machine;		/* the versioned machine type both sides use */
+	GHashTable *fd_pairs;	/* socketpair name -> int[2], -1 once handed over */
+	gboolean stopped_for_copy;	/* --live off: mwb stopped the source to migrate it */
 	gboolean kill_dst_fired;
 	gboolean dst_write_fired;
 	MwbGuestParams guest;
@@ -119,6 +123,21 @@ GPtrArray *qemu_live_roles (MwbBackend *mb);
 GPid qemu_pid_of (MwbBackend *mb, const char *role);
 gboolean qemu_send_command (MwbBackend *mb, const char *role, const char *text,
 			    MwbCommandReplyFunc func, gpointer data, GError **error);
+
+void qemu_call_free (gpointer call);
+JsonNode *qemu_command_args (MwbStepRun *sr, const char *const *skip, GError **error);
+
+/* qemu-fd.c */
+void qemu_action_getfd (MwbBackend *mb, MwbStepRun *sr);
+void qemu_fd_pairs_clear (QemuBackend *be);
+/* qemu-poll.c */
+void qemu_action_poll (MwbBackend *mb, MwbStepRun *sr);
+gboolean qemu_poll_parse_until (const char *until, char **path, int *op, char **value);
+char *qemu_json_path (JsonNode *node, const char *path);
+/* qemu-probe.c */
+void qemu_action_probe (MwbBackend *mb, MwbStepRun *sr);
+/* qemu-tls.c */
+void qemu_action_tls (MwbBackend *mb, MwbStepRun *sr);
 
 /* qemu-memory.c */
 void qemu_action_check_memory (MwbBackend *mb, MwbStepRun *sr);

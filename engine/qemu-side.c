@@ -389,7 +389,8 @@ build_argv (QemuBackend *be, QemuSide *side, MwbStepRun *sr, GPtrArray *argv, GE
 	guint64 mib = cfg->guest_mem / (1024 * 1024);
 	const char *boot = mwb_step_run_arg_or (sr, "boot", "rom");
 	const char *ram = mwb_step_run_arg_or (sr, "ram", g_str_equal (side->role, "dst") ? "file" : "anon");
-	const char *machine = mwb_step_run_arg_or (sr, "machine", "pc");
+	const char *machine = mwb_step_run_arg_or (sr, "machine", be->machine);
+	const char *kvm_opts = mwb_step_run_arg (sr, "kvm-opts");
 	g_autofree char *qmp = g_strdup_printf ("%s/%s.qmp", run, side->role);
 	g_autofree char *ser = g_strdup_printf ("%s/%s.serial", run, side->role);
 	g_autofree char *qmp_e = opt_escape (qmp);
@@ -402,11 +403,15 @@ build_argv (QemuBackend *be, QemuSide *side, MwbStepRun *sr, GPtrArray *argv, GE
 	add (argv, "none");
 	add (argv, "-machine");
 	add (argv, "%s", machine);
-	if (!cfg->accel || g_str_equal (cfg->accel, "kvm")) {
+	if (kvm_opts) {
+		/* KVM-only features (the dirty ring): no silent fallback to TCG. */
+		add (argv, "-accel");
+		add (argv, "kvm,%s", kvm_opts);
+	} else if (!cfg->accel || g_str_equal (cfg->accel, "kvm")) {
 		add (argv, "-accel");
 		add (argv, "kvm");
 	}
-	if (!cfg->accel || g_str_equal (cfg->accel, "tcg")) {
+	if (!kvm_opts && (!cfg->accel || g_str_equal (cfg->accel, "tcg"))) {
 		add (argv, "-accel");
 		add (argv, "tcg");
 	}

@@ -1,6 +1,8 @@
 #include "qmp.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <gio/gunixfdmessage.h>
 
 #include "mwb-error.h"
 #include "qmp-frame.h"
@@ -29,11 +31,28 @@ struct _MwbQmp {
 	gpointer data;
 	GHashTable *pending;	/* id -> Pending */
 	guint64 next_id;
-	GQueue out;		/* GBytes waiting to be written */
+	GQueue out;		/* Out waiting to be written */
 	gboolean writing;
 	gboolean open;
 	char buf[65536];
 };
+
+/* A message to send, with a file descriptor to pass along it (or -1). */
+typedef struct {
+	GBytes *bytes;
+	int fd;
+} Out;
+
+static void
+out_free (gpointer p)
+{
+	Out *o = p;
+
+	g_bytes_unref (o->bytes);
+	if (o->fd >= 0)
+		close (o->fd);
+	g_free (o);
+}
 
 static void read_more (MwbQmp *q);
 static void write_more (MwbQmp *q);
@@ -181,21 +200,59 @@ on_written (GObject *src, GAsyncResult *res, gpointer data)
 		close_with (q, err->message);
 		return;
 	}
-	g_bytes_unref (g_queue_pop_head (&q->out));
+	out_free (g_queue_pop_head (&q->out));
 	q->writing = FALSE;
 	write_more (q);
+}
+
+/* SCM_RIGHTS rides on the command's own bytes (QEMU's getfd/add-fd). Sent
+ * synchronously: nothing else is being written, and a command is short. */
+static gboolean
+send_with_fd (MwbQmp *q, Out *o, GError **error)
+{
+	GSocket *sock = G_IS_SOCKET_CONNECTION (q->stream)
+		? g_socket_connection_get_socket (G_SOCKET_CONNECTION (q->stream)) : NULL;
+	g_autoptr (GSocketControlMessage) msg = NULL;
+	GOutputVector vec = { g_bytes_get_data (o->bytes, NULL), g_bytes_get_size (o->bytes) };
+	GSocketControlMessage *msgs[1];
+	gssize n;
+
+	if (!sock) {
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "cannot pass a file descriptor on this stream");
+		return FALSE;
+	}
+	msg = g_unix_fd_message_new ();
+	if (!g_unix_fd_message_append_fd (G_UNIX_FD_MESSAGE (msg), o->fd, error))
+		return FALSE;
+	msgs[0] = msg;
+	n = g_socket_send_message (sock, NULL, &vec, 1, msgs, 1, 0, q->cancel, error);
+	if (n < 0)
+		return FALSE;
+	if ((gsize) n < vec.size)
+		return g_output_stream_write_all (g_io_stream_get_output_stream (q->stream),
+						  (const char *) vec.buffer + n, vec.size - n, NULL, q->cancel, error);
+	return TRUE;
 }
 
 static void
 write_more (MwbQmp *q)
 {
-	GBytes *b;
+	Out *o;
 
-	if (q->writing || !q->open || !(b = g_queue_peek_head (&q->out)))
+	while (!q->writing && q->open && (o = g_queue_peek_head (&q->out)) && o->fd >= 0) {
+		g_autoptr (GError) err = NULL;
+
+		if (!send_with_fd (q, o, &err)) {
+			close_with (q, err->message);
+			return;
+		}
+		out_free (g_queue_pop_head (&q->out));
+	}
+	if (q->writing || !q->open || !(o = g_queue_peek_head (&q->out)))
 		return;
 	q->writing = TRUE;
 	g_output_stream_write_all_async (g_io_stream_get_output_stream (q->stream),
-					 g_bytes_get_data (b, NULL), g_bytes_get_size (b),
+					 g_bytes_get_data (o->bytes, NULL), g_bytes_get_size (o->bytes),
 					 G_PRIORITY_DEFAULT, q->cancel, on_written, q);
 }
 
@@ -223,7 +280,7 @@ mwb_qmp_free (MwbQmp *q)
 		return;
 	q->open = FALSE;
 	g_cancellable_cancel (q->cancel);
-	g_queue_clear_full (&q->out, (GDestroyNotify) g_bytes_unref);
+	g_queue_clear_full (&q->out, out_free);
 	g_hash_table_unref (q->pending);
 	mwb_qmp_framer_free (q->framer);
 	g_io_stream_close (q->stream, NULL, NULL);
@@ -239,7 +296,7 @@ mwb_qmp_is_open (MwbQmp *q)
 }
 
 static void
-send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy)
+send_object (MwbQmp *q, JsonObject *cmd, int fd, MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy)
 {
 	g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 	g_autofree char *id = g_strdup_printf ("mwb-%" G_GUINT64_FORMAT, ++q->next_id);
@@ -259,6 +316,8 @@ send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data, GD
 			func (q, NULL, "mwb.Closed", "QMP connection is closed", data);
 		pending_free (p);
 		g_free (text);
+		if (fd >= 0)
+			close (fd);
 		return;
 	}
 	g_hash_table_insert (q->pending, g_steal_pointer (&id), p);
@@ -270,7 +329,11 @@ send_object (MwbQmp *q, JsonObject *cmd, MwbQmpReplyFunc func, gpointer data, GD
 		text = g_realloc (text, len + 2);
 		text[len] = '\n';
 		text[len + 1] = '\0';
-		g_queue_push_tail (&q->out, g_bytes_new_take (text, len + 1));
+		Out *o = g_new (Out, 1);
+
+		o->bytes = g_bytes_new_take (text, len + 1);
+		o->fd = fd;
+		g_queue_push_tail (&q->out, o);
 	}
 	write_more (q);
 }
@@ -284,7 +347,19 @@ mwb_qmp_execute_full (MwbQmp *q, const char *command, JsonNode *args, MwbQmpRepl
 	json_object_set_string_member (cmd, "execute", command);
 	if (args)
 		json_object_set_member (cmd, "arguments", args);
-	send_object (q, cmd, func, data, destroy);
+	send_object (q, cmd, -1, func, data, destroy);
+}
+
+void
+mwb_qmp_execute_with_fd (MwbQmp *q, const char *command, JsonNode *args, int fd, MwbQmpReplyFunc func,
+			 gpointer data, GDestroyNotify destroy)
+{
+	g_autoptr (JsonObject) cmd = json_object_new ();
+
+	json_object_set_string_member (cmd, "execute", command);
+	if (args)
+		json_object_set_member (cmd, "arguments", args);
+	send_object (q, cmd, fd, func, data, destroy);
 }
 
 void

@@ -35,6 +35,10 @@ void mwb_qmp_execute (MwbQmp *qmp, const char *command, JsonNode *args,
  * (connection closed, client freed). */
 void mwb_qmp_execute_full (MwbQmp *qmp, const char *command, JsonNode *args,
 			   MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy);
+/* The same, passing fd (taken over, closed once sent) by SCM_RIGHTS with
+ * the command, as getfd and add-fd want. */
+void mwb_qmp_execute_with_fd (MwbQmp *qmp, const char *command, JsonNode *args, int fd,
+			      MwbQmpReplyFunc func, gpointer data, GDestroyNotify destroy);
 gboolean mwb_qmp_is_open (MwbQmp *qmp);
 
 /* Builds {"k": v, ...} from pairs of (const char *key, JsonNode *value), NULL-terminated. */

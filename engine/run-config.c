@@ -13,6 +13,10 @@ mwb_run_config_new (void)
 	cfg->faults = g_ptr_array_new_with_free_func (g_free);
 	cfg->guest_mem = 128 * 1024 * 1024;
 	cfg->step_timeout_scale = 1.0;
+	/* migration-test's converge values and channel count */
+	cfg->multifd_channels = 16;
+	cfg->max_bandwidth = 1000000000;
+	cfg->downtime_limit = 30000;
 	return cfg;
 }
 
@@ -24,9 +28,27 @@ mwb_run_config_free (MwbRunConfig *cfg)
 	g_free (cfg->workdir);
 	g_free (cfg->accel);
 	g_free (cfg->qemu_bin);
+	g_free (cfg->qemu_src);
+	g_free (cfg->qemu_dst);
 	g_hash_table_unref (cfg->wraps);
 	g_ptr_array_unref (cfg->faults);
 	g_free (cfg);
+}
+
+const char *const mwb_run_config_var_names[] = {
+	"guest-mem", "multifd-channels", "max-bandwidth", "downtime-limit", NULL,
+};
+
+void
+mwb_run_config_add_vars (const MwbRunConfig *cfg, GHashTable *vars)
+{
+	g_hash_table_insert (vars, g_strdup ("guest-mem"),
+			     g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->guest_mem));
+	g_hash_table_insert (vars, g_strdup ("multifd-channels"), g_strdup_printf ("%u", cfg->multifd_channels));
+	g_hash_table_insert (vars, g_strdup ("max-bandwidth"),
+			     g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->max_bandwidth));
+	g_hash_table_insert (vars, g_strdup ("downtime-limit"),
+			     g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->downtime_limit));
 }
 
 gboolean

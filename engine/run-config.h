@@ -15,9 +15,17 @@ typedef struct {
 	MwbKeep keep;
 	char *accel;		/* NULL: "kvm then tcg", as QEMU's test */
 	char *qemu_bin;		/* NULL: $QTEST_QEMU_BINARY or qemu-system-x86_64 */
+	char *qemu_src;		/* cross-version runs: one binary per side */
+	char *qemu_dst;
 	GHashTable *wraps;	/* role -> prefix command line */
 	GPtrArray *faults;	/* fault names, e.g. "dst-write", "kill-dst" */
 	guint64 guest_mem;	/* bytes */
+	/* Knobs scenarios read as ${multifd-channels}, ${max-bandwidth} (bytes/s)
+	 * and ${downtime-limit} (ms): the values that make a migration converge. */
+	guint multifd_channels;
+	guint64 max_bandwidth;
+	guint64 downtime_limit;
+	gboolean stop_and_copy;	/* --live off: the source is stopped before it migrates */
 	double timeout_s;	/* whole-scenario limit; 0: none */
 	double step_timeout_scale;	/* multiplies every step timeout (slow hosts, valgrind) */
 	gboolean verbose;
@@ -26,6 +34,11 @@ typedef struct {
 MwbRunConfig *mwb_run_config_new (void);
 void mwb_run_config_free (MwbRunConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbRunConfig, mwb_run_config_free)
+/* Adds the knobs as scenario variables (name -> value, both owned by vars). */
+void mwb_run_config_add_vars (const MwbRunConfig *cfg, GHashTable *vars);
+/* The names mwb_run_config_add_vars defines, for checking `set` lines. */
+extern const char *const mwb_run_config_var_names[];
+
 gboolean mwb_run_config_has_fault (const MwbRunConfig *cfg, const char *name);
 /* "128M", "1G", "1073741824" -> bytes; FALSE when not a size. */
 gboolean mwb_parse_size (const char *s, guint64 *out);

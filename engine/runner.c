@@ -268,6 +268,7 @@ init_vars (MwbRunner *r)
 	r->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_insert (r->vars, g_strdup ("run"), g_strdup (r->run_dir));
 	g_hash_table_insert (r->vars, g_strdup ("path"), g_strdup (r->scn->path));
+	mwb_run_config_add_vars (r->cfg, r->vars);
 	for (guint i = 0; i < r->scn->params->len; i++) {
 		MwbArg *a = &g_array_index (r->scn->params, MwbArg, i);
 		g_autoptr (GError) err = NULL;

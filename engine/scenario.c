@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "run-config.h"
+
 #include "mwb-error.h"
 
 static void
@@ -242,13 +244,16 @@ check_set_refs (MwbScenario *scn, const char *value, const char *file, guint lin
 
 	g_hash_table_insert (known, "run", "");
 	g_hash_table_insert (known, "path", "");
+	for (guint i = 0; mwb_run_config_var_names[i]; i++)
+		g_hash_table_insert (known, (gpointer) mwb_run_config_var_names[i], "");
 	/* The last parameter is the one being checked: it may not use itself. */
 	for (guint i = 0; i + 1 < scn->params->len; i++)
 		g_hash_table_insert (known, g_array_index (scn->params, MwbArg, i).key, "");
 	out = mwb_expand (value, known, &err);
 	if (!out)
 		return parse_error (error, file, line, "%s (a set line may use ${run}, ${path} and"
-				    " parameters set above it)", err->message);
+				    " parameters set above it, and the knobs ${guest-mem}, ${multifd-channels},"
+				    " ${max-bandwidth}, ${downtime-limit})", err->message);
 	return TRUE;
 }
 

@@ -20,7 +20,7 @@ verdict "--fault kill-dst: exit 1 naming the destination and the signal"
 
 # A scenario that fails on its own, sorted before a real one.
 mkdir -p "$WORK/kg"
-cp "$MWB_SCENARIOS"/x86_64/10-bad_dest.scn "$WORK/kg/10-bad_dest.scn"
+cp "$MWB_SCENARIOS"/x86_64/01-bad_dest.scn "$WORK/kg/01-bad_dest.scn"
 printf 'path /test/fails\nbackend qemu\nstep s qemu.start role=src\nstep t qemu.wait-exit role=src timeout=0.2\n' \
 	>"$WORK/kg/00-fails.scn"
 MWB_SCENARIOS=$WORK/kg run_mwb run -a --keep-going --workdir "$WORK/runs"

@@ -8,7 +8,7 @@ expect_err "^mwb: unknown scenario path '/x86_64/migration/nope'"
 verdict "-p with an unknown path exits 2 with one line"
 
 mkdir -p "$WORK/bad"
-cp "$MWB_SCENARIOS"/x86_64/20-precopy-unix-plain.scn "$WORK/bad/a.scn"
+cp "$MWB_SCENARIOS"/x86_64/18-precopy-unix-plain.scn "$WORK/bad/a.scn"
 printf 'step oops qemu.start role=src\nbogus line here\n' >>"$WORK/bad/a.scn"
 n=$(wc -l <"$WORK/bad/a.scn")
 MWB_SCENARIOS=$WORK/bad run_mwb run -p /x86_64/migration/precopy/unix/plain

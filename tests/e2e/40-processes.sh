@@ -71,7 +71,7 @@ verdict "SIGKILL of mwb itself: its guard still ends every QEMU"
 # --sbs on a real terminal: script(1) gives mwb a pty and feeds it Enter per step.
 if command -v script >/dev/null; then
 	mkdir -p "$WORK/runs"
-	steps=$(grep -c '^step ' "$MWB_SCENARIOS"/x86_64/10-bad_dest.scn)
+	steps=$(grep -c '^step ' "$MWB_SCENARIOS"/x86_64/01-bad_dest.scn)
 	sbs_run "$MWB run --sbs -p /x86_64/migration/bad_dest --keep always --workdir $WORK/runs" \
 		$(for i in $(seq 1 "$steps"); do printf '%s ' '\n'; done)
 	expect_rc 0
