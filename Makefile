@@ -121,13 +121,13 @@ run: deps
 		echo "./mwb run -p $(DEFAULT_SCENARIO)"; ./mwb run -p $(DEFAULT_SCENARIO); \
 	fi
 
-check: deps
+check: deps deps-qemu-next
 	@$(MAKE) --no-print-directory all unit check-layering
 	@MWB=$(CURDIR)/mwb UNIT_DIR=$(CURDIR)/$(BUILD)/tests tests/run.sh
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-asan: deps
+asan: deps deps-qemu-next
 	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang CFLAGS="$(ASAN_FLAGS)" \
 		build/asan/mwb unit check-layering
 	@MWB=$(CURDIR)/build/asan/mwb UNIT_DIR=$(CURDIR)/build/asan/tests \
@@ -164,6 +164,7 @@ fuzz: deps
 
 bench: all
 	bench/precopy.sh
+	bench/catalogue.sh
 
 clean:
 	rm -rf build mwb

@@ -67,9 +67,10 @@ _mwb()
 	local cur=${words[cword]} prev= opt= pre= cmd= dir= i
 	local list_opts='-p --path -r --prefix -v --verbose --scenarios --help'
 	local run_opts='-p --path -r --prefix -a --all -v --verbose --tui --keymap --sbs --keep-going
-		--keep --workdir --accel --qemu --wrap --fault --timeout --timeout-scale
-		--guest-mem -b --break --break-event --tap --junit --scenarios --help'
-	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|-b|--break|--break-event|--junit|--scenarios'
+		--keep --workdir --accel --qemu --qemu-src --qemu-dst --both-ways --wrap --fault --timeout
+		--timeout-scale --guest-mem --multifd-channels --max-bandwidth --downtime-limit --live
+		-b --break --break-event --tap --junit --scenarios --help'
+	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
@@ -148,7 +149,7 @@ _mwb()
 			_mwb_reply $'kvm\ntcg' "$cur" "$pre"
 			;;
 		--fault)
-			_mwb_reply $'dst-write\nkill-dst' "$cur" "$pre"
+			_mwb_reply $'dst-write\nkill-dst\ncorrupt-stream' "$cur" "$pre"
 			;;
 		--wrap)
 			if [[ $cur == @(src|dst)=* ]]; then
@@ -165,7 +166,7 @@ _mwb()
 		--junit)
 			_mwb_files -f "$cur" "$pre"
 			;;
-		--qemu)
+		--qemu | --qemu-src | --qemu-dst)
 			if [[ $cur == */* ]]; then
 				_mwb_files -f "$cur" "$pre"
 			else
@@ -174,6 +175,18 @@ _mwb()
 			;;
 		--guest-mem)
 			_mwb_reply $'128M\n256M\n512M\n1G\n2G' "$cur" "$pre"
+			;;
+		--multifd-channels)
+			_mwb_reply $'2\n4\n8\n16' "$cur" "$pre"
+			;;
+		--max-bandwidth)
+			_mwb_reply $'100M\n1G\n10G' "$cur" "$pre"
+			;;
+		--downtime-limit)
+			_mwb_reply $'300\n1000\n30000' "$cur" "$pre"
+			;;
+		--live)
+			_mwb_reply $'on\noff' "$cur" "$pre"
 			;;
 		--timeout-scale)
 			# A factor from 0.1 to 1000; 10 suits valgrind.

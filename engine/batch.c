@@ -24,9 +24,11 @@ typedef struct {
 } Result;
 
 typedef struct {
-	const MwbRunConfig *cfg;
+	const MwbRunConfig *cfg;	/* the one the scenario in flight runs with */
 	const MwbBatchOptions *opts;
-	GPtrArray *scenarios;
+	GPtrArray *scenarios;	/* what runs, in order (twice each with --both-ways) */
+	GPtrArray *cfgs;	/* ... and with which configuration */
+	GPtrArray *names;	/* ... under which name */
 	guint index;
 	GMainLoop *loop;
 	MwbRunner *runner;
@@ -89,7 +91,7 @@ p_run_started (gpointer ctx, MwbRunner *runner, const char *run_dir)
 	Batch *b = ctx;
 	MwbScenario *scn = mwb_runner_scenario (runner);
 
-	out (b, "=== %s: %s\n", scn->path, scn->description);
+	out (b, "=== %s: %s\n", (char *) b->names->pdata[b->index], scn->description);
 	if (b->cfg->verbose)
 		out (b, "    run dir %s\n", run_dir);
 }
@@ -109,14 +111,15 @@ p_step_state (gpointer ctx, MwbRunner *runner, guint index, MwbStepState state, 
 }
 
 /* Always shown: the inconsistency lines are the verdict's evidence, as in
- * migration-test's stderr. The rest only with -v. */
+ * migration-test's stderr, and notices are what the user must know (which
+ * machine type a cross-version run uses). The rest only with -v. */
 static void
 p_log (gpointer ctx, MwbRunner *runner, const MwbLogRecord *rec)
 {
 	Batch *b = ctx;
 
 	(void) runner;
-	if (g_str_equal (rec->source, "memcheck")) {
+	if (g_str_equal (rec->source, "memcheck") || g_str_equal (rec->source, "notice")) {
 		out (b, "        %s\n", rec->text);
 		return;
 	}
@@ -172,7 +175,7 @@ p_verdict (gpointer ctx, MwbRunner *runner, MwbVerdict verdict, int failed_step,
 	MwbScenario *scn = mwb_runner_scenario (runner);
 	Result *r = g_new0 (Result, 1);
 
-	r->path = g_strdup (scn->path);
+	r->path = g_strdup (b->names->pdata[b->index]);
 	r->verdict = verdict;
 	r->duration = dur;
 	r->reason = g_strdup (reason);
@@ -334,6 +337,7 @@ start_next (Batch *b)
 		return;
 	}
 	scn = b->scenarios->pdata[b->index];
+	b->cfg = b->cfgs->pdata[b->index];
 	klass = mwb_backend_lookup (scn->backend);
 	b->runner = mwb_runner_new (scn, klass, b->cfg);
 	mwb_runner_add_sink (b->runner, &printer, b);
@@ -345,14 +349,14 @@ start_next (Batch *b)
 			return;	/* its DONE state already queued the teardown */
 		Result *r = g_new0 (Result, 1);
 
-		r->path = g_strdup (scn->path);
+		r->path = g_strdup (b->names->pdata[b->index]);
 		r->verdict = MWB_VERDICT_FAIL;
 		r->reason = g_strdup (err->message);
 		r->failed_step = -1;
 		g_ptr_array_add (b->results, r);
 		if (b->opts->tap)
-			printf ("not ok %u %s\n", b->index + 1, scn->path);
-		out (b, "FAIL %s: %s\n", scn->path, err->message);
+			printf ("not ok %u %s\n", b->index + 1, (char *) b->names->pdata[b->index]);
+		out (b, "FAIL %s: %s\n", (char *) b->names->pdata[b->index], err->message);
 		teardown_done (b);
 		return;
 	}
@@ -469,8 +473,29 @@ write_junit (Batch *b, const char *file)
 		fprintf (stderr, "mwb: --junit: %s\n", err->message);
 }
 
+/* The run order: each scenario once, or with --both-ways each scenario in
+ * one direction and straight after in the other. */
+static void
+plan_runs (Batch *b, GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
+{
+	b->scenarios = g_ptr_array_new ();
+	b->cfgs = g_ptr_array_new ();
+	b->names = g_ptr_array_new_with_free_func (g_free);
+	for (guint i = 0; i < selected->len; i++) {
+		MwbScenario *scn = selected->pdata[i];
+
+		for (guint k = 0; k < (opts->reverse_cfg ? 2u : 1u); k++) {
+			g_ptr_array_add (b->scenarios, scn);
+			g_ptr_array_add (b->cfgs, (gpointer) (k ? opts->reverse_cfg : cfg));
+			g_ptr_array_add (b->names, opts->reverse_cfg
+					 ? g_strdup_printf ("%s [%s]", scn->path, opts->labels[k])
+					 : g_strdup (scn->path));
+		}
+	}
+}
+
 int
-mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
+mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
 {
 	Batch b = { 0 };
 	gpointer sigdata[3][2];
@@ -478,9 +503,12 @@ mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOpti
 	guint passed = 0, failed = 0, skipped = 0;
 	int rc;
 
+	GPtrArray *scenarios;
+
 	b.cfg = cfg;
 	b.opts = opts;
-	b.scenarios = scenarios;
+	plan_runs (&b, selected, cfg, opts);
+	scenarios = b.scenarios;
 	b.loop = g_main_loop_new (NULL, FALSE);
 	b.results = g_ptr_array_new_with_free_func (result_free);
 	for (int i = 0; i < 3; i++) {
@@ -515,7 +543,7 @@ mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOpti
 	}
 	/* The plan promised every scenario: account for those never run. */
 	for (guint i = b.index; opts->tap && b.stopped_early && i < scenarios->len; i++)
-		printf ("ok %u %s # SKIP not run: %s\n", i + 1, ((MwbScenario *) scenarios->pdata[i])->path,
+		printf ("ok %u %s # SKIP not run: %s\n", i + 1, (char *) b.names->pdata[i],
 			b.stdin_closed ? "standard input closed" : "stopped after the first failure");
 	if (b.stopped_early && b.stdin_closed)
 		out (&b, "standard input closed: %u scenario%s not run\n",
@@ -535,6 +563,9 @@ mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOpti
 	if (b.stdin_chan)
 		g_io_channel_unref (b.stdin_chan);
 	g_ptr_array_unref (b.results);
+	g_ptr_array_unref (b.scenarios);
+	g_ptr_array_unref (b.cfgs);
+	g_ptr_array_unref (b.names);
 	g_main_loop_unref (b.loop);
 	return rc;
 }

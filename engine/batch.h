@@ -14,6 +14,11 @@ typedef struct {
 	const char *junit;	/* file, or NULL */
 	const char *const *breaks;	/* step names or 1-based numbers */
 	const char *const *event_breaks;	/* "MIGRATION status=completed", "dst:RESUME" */
+	/* --both-ways: each scenario runs again with this configuration (the
+	 * QEMU binaries swapped); labels[0]/[1] tell the two directions apart
+	 * in names ("PATH [7.2.22->10.0.13]"). */
+	const MwbRunConfig *reverse_cfg;
+	const char *labels[2];
 } MwbBatchOptions;
 
 /* Checks --break and --break-event against the scenarios: a step that no

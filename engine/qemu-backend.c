@@ -1113,7 +1113,7 @@ pick_machine (QemuBackend *be, GError **error)
 	mwb_runner_set_var (be->runner, "qemu-version-src", be->qemu_version[0]);
 	mwb_runner_set_var (be->runner, "qemu-version-dst", be->qemu_version[1]);
 	if (dst)
-		mwb_runner_logf (be->runner, "engine",
+		mwb_runner_logf (be->runner, "notice",
 				 "machine %s: the newest both know (source QEMU %s knows up to %s, destination QEMU %s up to %s)",
 				 be->machine, be->qemu_version[0], newest_src, be->qemu_version[1], newest_dst);
 	else

@@ -35,6 +35,29 @@ mwb_run_config_free (MwbRunConfig *cfg)
 	g_free (cfg);
 }
 
+MwbRunConfig *
+mwb_run_config_copy (const MwbRunConfig *cfg)
+{
+	MwbRunConfig *c = g_new (MwbRunConfig, 1);
+	GHashTableIter it;
+	gpointer k, v;
+
+	*c = *cfg;
+	c->workdir = g_strdup (cfg->workdir);
+	c->accel = g_strdup (cfg->accel);
+	c->qemu_bin = g_strdup (cfg->qemu_bin);
+	c->qemu_src = g_strdup (cfg->qemu_src);
+	c->qemu_dst = g_strdup (cfg->qemu_dst);
+	c->wraps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_iter_init (&it, cfg->wraps);
+	while (g_hash_table_iter_next (&it, &k, &v))
+		g_hash_table_insert (c->wraps, g_strdup (k), g_strdup (v));
+	c->faults = g_ptr_array_new_with_free_func (g_free);
+	for (guint i = 0; i < cfg->faults->len; i++)
+		g_ptr_array_add (c->faults, g_strdup (cfg->faults->pdata[i]));
+	return c;
+}
+
 const char *const mwb_run_config_var_names[] = {
 	"guest-mem", "multifd-channels", "max-bandwidth", "downtime-limit", NULL,
 };

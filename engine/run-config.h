@@ -33,6 +33,7 @@ typedef struct {
 
 MwbRunConfig *mwb_run_config_new (void);
 void mwb_run_config_free (MwbRunConfig *cfg);
+MwbRunConfig *mwb_run_config_copy (const MwbRunConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbRunConfig, mwb_run_config_free)
 /* Adds the knobs as scenario variables (name -> value, both owned by vars). */
 void mwb_run_config_add_vars (const MwbRunConfig *cfg, GHashTable *vars);

@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "catalog.h"
 #include "guard.h"
+#include "qemu-machines.h"
 #include "run-config.h"
 #include "workbench.h"
 
@@ -21,8 +22,10 @@ static const char usage_text[] =
 	"       mwb list [-p PATH]... [-r PREFIX]... [-v]\n"
 	"       mwb run  [-p PATH]... [-r PREFIX]... [-a] [--tui] [--sbs] [--keep-going]\n"
 	"                [--keep always|failed|never] [--workdir DIR] [--accel kvm|tcg]\n"
-	"                [--qemu BIN] [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
-	"                [--guest-mem SIZE] [--break STEP] [--break-event SPEC]\n"
+	"                [--qemu BIN] [--qemu-src BIN --qemu-dst BIN [--both-ways]]\n"
+	"                [--wrap ROLE=PREFIX] [--fault SPEC] [--timeout SECONDS]\n"
+	"                [--guest-mem SIZE] [--multifd-channels N] [--max-bandwidth RATE]\n"
+	"                [--downtime-limit MS] [--live on|off] [--break STEP] [--break-event SPEC]\n"
 	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
 	"                [--scenarios DIR]\n"
 	"       mwb actions\n"
@@ -58,6 +61,13 @@ typedef struct {
 	char *workdir;
 	char *accel;
 	char *qemu;
+	char *qemu_src;
+	char *qemu_dst;
+	gboolean both_ways;
+	int multifd_channels;
+	char *max_bandwidth;
+	int downtime_limit;
+	char *live;
 	char **wraps;
 	char **faults;
 	double timeout;
@@ -83,6 +93,10 @@ opts_clear (Opts *o)
 	g_free (o->workdir);
 	g_free (o->accel);
 	g_free (o->qemu);
+	g_free (o->qemu_src);
+	g_free (o->qemu_dst);
+	g_free (o->max_bandwidth);
+	g_free (o->live);
 	g_strfreev (o->wraps);
 	g_strfreev (o->faults);
 	g_free (o->guest_mem);
@@ -93,7 +107,7 @@ opts_clear (Opts *o)
 	g_free (o->keymap);
 }
 
-static const char *const known_faults[] = { "dst-write", "kill-dst", NULL };
+static const char *const known_faults[] = { "dst-write", "kill-dst", "corrupt-stream", NULL };
 static const char *const known_roles[] = { "src", "dst", NULL };
 
 static int
@@ -130,7 +144,7 @@ build_config (Opts *o, MwbRunConfig *cfg)
 	}
 	for (char **f = o->faults; f && *f; f++) {
 		if (!g_strv_contains (known_faults, *f))
-			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst)", *f);
+			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst, corrupt-stream)", *f);
 		g_ptr_array_add (cfg->faults, g_strdup (*f));
 	}
 	{
@@ -142,9 +156,34 @@ build_config (Opts *o, MwbRunConfig *cfg)
 			return usage_error ("QEMU binary '%s' (%s) not found or not executable", bin,
 					    o->qemu ? "--qemu" : "QTEST_QEMU_BINARY");
 	}
+	for (guint i = 0; i < 2; i++) {
+		const char *bin = i ? o->qemu_dst : o->qemu_src;
+		g_autofree char *found = bin ? g_find_program_in_path (bin) : NULL;
+
+		if (bin && !found)
+			return usage_error ("QEMU binary '%s' (%s) not found or not executable", bin,
+					    i ? "--qemu-dst" : "--qemu-src");
+	}
+	if (o->multifd_channels < 0 || o->multifd_channels > 255)
+		return usage_error ("--multifd-channels takes 1 to 255, not %d", o->multifd_channels);
+	if (o->multifd_channels)
+		cfg->multifd_channels = (guint) o->multifd_channels;
+	if (o->max_bandwidth && !mwb_parse_size (o->max_bandwidth, &cfg->max_bandwidth))
+		return usage_error ("--max-bandwidth takes bytes per second such as 100M or 1G, not '%s'",
+				    o->max_bandwidth);
+	if (o->downtime_limit < 0 || o->downtime_limit > 2000000)
+		return usage_error ("--downtime-limit takes milliseconds from 1 to 2000000, not %d", o->downtime_limit);
+	if (o->downtime_limit)
+		cfg->downtime_limit = (guint64) o->downtime_limit;
+	if (o->live && !g_str_equal (o->live, "on") && !g_str_equal (o->live, "off"))
+		return usage_error ("--live takes on (the guest runs while it migrates) or off (stop-and-copy), not '%s'",
+				    o->live);
+	cfg->stop_and_copy = o->live && g_str_equal (o->live, "off");
 	cfg->workdir = g_strdup (o->workdir);
 	cfg->accel = g_strdup (o->accel);
 	cfg->qemu_bin = g_strdup (o->qemu);
+	cfg->qemu_src = g_strdup (o->qemu_src);
+	cfg->qemu_dst = g_strdup (o->qemu_dst);
 	cfg->timeout_s = o->timeout;
 	if (o->timeout_scale != 0) {
 		if (o->timeout_scale < 0.1 || o->timeout_scale > 1000)
@@ -192,6 +231,58 @@ cmd_list (Opts *o)
 	return 0;
 }
 
+/* Which binary each side uses, as the backend will pick it. */
+static const char *
+side_binary (Opts *o, gboolean src)
+{
+	const char *e;
+
+	if (src ? o->qemu_src : o->qemu_dst)
+		return src ? o->qemu_src : o->qemu_dst;
+	if (o->qemu)
+		return o->qemu;
+	if ((e = g_getenv (src ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST")) && *e)
+		return e;
+	if ((e = g_getenv ("QTEST_QEMU_BINARY")) && *e)
+		return e;
+	return "qemu-system-x86_64";
+}
+
+static char *
+qemu_label (const char *bin)
+{
+	g_autofree char *found = g_find_program_in_path (bin);
+	g_autoptr (QemuMachines) m = found ? qemu_machines_query (found, NULL) : NULL;
+
+	return m ? g_strdup (m->version) : g_path_get_basename (bin);
+}
+
+/* --both-ways: the same configuration with the two binaries swapped. */
+static int
+plan_both_ways (Opts *o, MwbRunConfig *cfg, MwbRunConfig **reverse, char **labels)
+{
+	const char *src = side_binary (o, TRUE), *dst = side_binary (o, FALSE);
+	g_autofree char *a = NULL, *b = NULL;
+
+	if (g_str_equal (src, dst))
+		return usage_error ("--both-ways needs two different QEMUs: give --qemu-src and --qemu-dst "
+				    "(or QTEST_QEMU_BINARY_SRC and _DST)");
+	g_free (cfg->qemu_src);
+	g_free (cfg->qemu_dst);
+	cfg->qemu_src = g_strdup (src);
+	cfg->qemu_dst = g_strdup (dst);
+	*reverse = mwb_run_config_copy (cfg);
+	g_free ((*reverse)->qemu_src);
+	g_free ((*reverse)->qemu_dst);
+	(*reverse)->qemu_src = g_strdup (dst);
+	(*reverse)->qemu_dst = g_strdup (src);
+	a = qemu_label (src);
+	b = qemu_label (dst);
+	labels[0] = g_strdup_printf ("%s->%s", a, b);
+	labels[1] = g_strdup_printf ("%s->%s", b, a);
+	return 0;
+}
+
 static int
 cmd_run (Opts *o)
 {
@@ -200,6 +291,8 @@ cmd_run (Opts *o)
 	g_autoptr (GPtrArray) sel = NULL;
 	g_autoptr (GError) err = NULL;
 	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
+	g_autoptr (MwbRunConfig) reverse = NULL;
+	g_autofree char *labels[2] = { NULL, NULL };
 	MwbBatchOptions bo = { 0 };
 
 	if ((rc = build_config (o, cfg)))
@@ -226,7 +319,16 @@ cmd_run (Opts *o)
 	bo.event_breaks = (const char *const *) o->event_breaks;
 	if (!mwb_batch_check_breaks (sel, &bo, &err))
 		return usage_error ("%s", err->message);
+	if (o->both_ways) {
+		if ((rc = plan_both_ways (o, cfg, &reverse, labels)))
+			return rc;
+		bo.reverse_cfg = reverse;
+		bo.labels[0] = labels[0];
+		bo.labels[1] = labels[1];
+	}
 	if (o->tui) {
+		if (o->both_ways)
+			return usage_error ("--tui opens one run; --both-ways is for batch runs");
 		if (sel->len != 1)
 			return usage_error ("--tui opens one scenario; %u are selected", sel->len);
 		if (o->breaks || o->event_breaks)
@@ -304,6 +406,17 @@ main (int argc, char **argv)
 		{ "workdir", 0, 0, G_OPTION_ARG_FILENAME, &o.workdir, "Make run directories here", "DIR" },
 		{ "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel, "Force an accelerator: kvm or tcg", "ACCEL" },
 		{ "qemu", 0, 0, G_OPTION_ARG_FILENAME, &o.qemu, "QEMU binary", "BIN" },
+		{ "qemu-src", 0, 0, G_OPTION_ARG_FILENAME, &o.qemu_src, "Source QEMU binary (cross-version runs)", "BIN" },
+		{ "qemu-dst", 0, 0, G_OPTION_ARG_FILENAME, &o.qemu_dst, "Destination QEMU binary", "BIN" },
+		{ "both-ways", 0, 0, G_OPTION_ARG_NONE, &o.both_ways,
+		  "Run each scenario source->destination, then with the binaries swapped", NULL },
+		{ "multifd-channels", 0, 0, G_OPTION_ARG_INT, &o.multifd_channels, "Multifd channels (default 16)", "N" },
+		{ "max-bandwidth", 0, 0, G_OPTION_ARG_STRING, &o.max_bandwidth,
+		  "Bandwidth that lets a migration converge, bytes/s (default 1G)", "RATE" },
+		{ "downtime-limit", 0, 0, G_OPTION_ARG_INT, &o.downtime_limit,
+		  "Downtime limit that lets a migration converge, ms (default 30000)", "MS" },
+		{ "live", 0, 0, G_OPTION_ARG_STRING, &o.live, "on: migrate a running guest (default); off: stop-and-copy",
+		  "on|off" },
 		{ "wrap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.wraps, "Run ROLE under a prefix command",
 		  "ROLE=PREFIX" },
 		{ "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault: dst-write, kill-dst",

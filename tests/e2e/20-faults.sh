@@ -35,7 +35,7 @@ run_mwb run -r /x86_64/migration/precopy --fault kill-dst --workdir "$WORK/runs"
 expect_rc 1
 expect_out "^FAIL /x86_64/migration/precopy/unix/plain"
 expect_not_out "precopy/tcp/plain"
-expect_out "stopped after the first failure: 2 scenarios not run"
+expect_out "stopped after the first failure: [0-9]+ scenarios not run"
 expect_no_survivors
 verdict "without --keep-going the run stops at the first failure"
 

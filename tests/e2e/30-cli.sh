@@ -31,9 +31,9 @@ expect_err "^mwb: $WORK/bad/a.scn: "
 [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] || problem "expected a one-line reason"
 verdict "an unreadable scenario file exits 2 naming it"
 
-run_mwb list -r /x86_64/migration/precopy
+run_mwb list -r /x86_64/migration/precopy/tcp/tls/x509
 expect_rc 0
-[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 3 ] || problem "expected 3 precopy paths"
+[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 7 ] || problem "expected 7 precopy/tcp/tls/x509 paths"
 run_mwb list -r /x86_64/migration/precop
 expect_rc 2
 expect_err "no scenario path under '/x86_64/migration/precop'"
@@ -79,7 +79,7 @@ expect_rc 2
 expect_err "--sbs waits for Enter on a terminal, and standard input is not one"
 verdict "--sbs refuses without a terminal"
 
-run_mwb run -r /x86_64/migration/precopy/unix --tap --junit "$WORK/junit.xml" --workdir "$WORK/runs"
+run_mwb run -p /x86_64/migration/precopy/unix/plain --tap --junit "$WORK/junit.xml" --workdir "$WORK/runs"
 expect_rc 0
 expect_out "^1\.\.1$"
 expect_out "^ok 1 /x86_64/migration/precopy/unix/plain$"
