@@ -138,8 +138,19 @@ qemu_on_event (QemuSide *side, const char *event, JsonObject *data)
 	    && g_strcmp0 (json_object_get_string_member_with_default (data, "status", ""), "active") == 0
 	    && mwb_run_config_has_fault (be->cfg, "kill-dst"))
 		inject_kill_dst (be);
-	/* A stopped source makes a paused destination (the run state travels
-	 * with the stream): mwb stopped it, so mwb lets the guest go on. */
+	/* mwb stopped the source for the copy, so mwb lets the guest go on:
+	 * on the source if the migration did not happen... */
+	if (be->stopped_for_copy && g_str_equal (side->role, "src") && g_str_equal (event, "MIGRATION") && data) {
+		const char *st = json_object_get_string_member_with_default (data, "status", "");
+
+		if (g_str_equal (st, "failed") || g_str_equal (st, "cancelled")) {
+			be->stopped_for_copy = FALSE;
+			qemu_side_log (side, "--live off: cont on the source, since its migration %s", st);
+			mwb_qmp_execute (side->qmp, "cont", NULL, NULL, NULL);
+		}
+	}
+	/* ... and on the destination when it did: a stopped source makes a
+	 * paused destination (the run state travels with the stream). */
 	if (be->stopped_for_copy && g_str_equal (side->role, "dst") && g_str_equal (event, "MIGRATION") && data
 	    && g_strcmp0 (json_object_get_string_member_with_default (data, "status", ""), "completed") == 0) {
 		be->stopped_for_copy = FALSE;

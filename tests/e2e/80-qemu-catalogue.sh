@@ -56,14 +56,14 @@ expect_out "^FAIL /x86_64/migration/precopy/tcp/tls/psk/mismatch at step [0-9]+ 
 expect_no_survivors
 verdict "a PSK scenario whose keys match cannot pass as the mismatch"
 
-run_mwb run -v --live off --workdir "$WORK/runs" -p /x86_64/migration/precopy/unix/plain -p /x86_64/migration/postcopy/plain
+run_mwb run -v --live off --workdir "$WORK/runs" -p /x86_64/migration/precopy/unix/plain -p /x86_64/migration/auto_converge
 expect_rc 0
 expect_out "--live off: stopping the source before it migrates"
 expect_out "--live off: cont on the destination"
 expect_out "^PASS /x86_64/migration/precopy/unix/plain "
-expect_out "^SKIP /x86_64/migration/postcopy/plain: this scenario needs the guest running while it migrates, and --live off was given"
+expect_out "^SKIP /x86_64/migration/auto_converge: this scenario needs the guest running while it migrates, and --live off was given"
 expect_no_survivors
-verdict "--live off: stop-and-copy passes; postcopy is a reasoned SKIP"
+verdict "--live off: stop-and-copy passes; auto_converge is a reasoned SKIP"
 
 run_mwb run -v --multifd-channels 4 --max-bandwidth 100M --downtime-limit 500 --workdir "$WORK/runs" \
 	-p /x86_64/migration/multifd/tcp/plain/none
