@@ -641,10 +641,21 @@ on_incoming_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *e
 static void
 act_incoming (MwbBackend *mb, MwbStepRun *sr)
 {
+	QemuBackend *be = QB (mb);
 	QemuSide *side = qemu_begin (mb, sr, TRUE);
+	const char *uri = mwb_step_run_arg (sr, "uri");
 
 	if (!side)
 		return;
+	/* A stream loaded from a file can be damaged before QEMU reads it. */
+	if (mwb_run_config_has_fault (be->cfg, "corrupt-stream") && g_str_has_prefix (uri, "exec:cat ")) {
+		g_autoptr (GError) err = NULL;
+
+		if (!qemu_fault_corrupt_stream (be, uri + strlen ("exec:cat "), &err)) {
+			qemu_finish_fail (be, "%s", err->message);
+			return;
+		}
+	}
 	mwb_step_run_waiting_for (sr, "migrate-incoming on %s", side->label);
 	g_clear_pointer (&side->mig_status, g_free);
 	qemu_execute (side, "migrate-incoming",
@@ -1311,6 +1322,9 @@ qemu_vet_pass (MwbBackend *mb, char **why)
 	else if (mwb_run_config_has_fault (be->cfg, "kill-dst")
 		 && !(dst && dst->exited && WIFSIGNALED (dst->exit_status) && WTERMSIG (dst->exit_status) == SIGKILL))
 		*why = g_strdup ("--fault kill-dst took no effect: the destination QEMU ended by itself first");
+	else if (mwb_run_config_has_fault (be->cfg, "corrupt-stream") && !be->corrupt_fired)
+		*why = g_strdup ("--fault corrupt-stream never fired: this scenario loads no stream from a file"
+				 " (exec:cat FILE); /x86_64/migration/precopy/exec/file does");
 	else if (mwb_run_config_has_fault (be->cfg, "dst-write") && !be->dst_write_fired)
 		*why = g_strdup ("--fault dst-write never fired: this scenario never checks the destination's memory");
 	return *why == NULL;

@@ -54,6 +54,8 @@ struct _QemuBackend {
 	char *qemu_version[2];	/* "7.2.22" */
 	char *machine;		/* the versioned machine type both sides use */
 	GHashTable *fd_pairs;	/* socketpair name -> int[2], -1 once handed over */
+	gboolean corrupt_fired;	/* --fault corrupt-stream */
+	guint64 corrupt_addr;
 	gboolean stopped_for_copy;	/* --live off: mwb stopped the source to migrate it */
 	gboolean kill_dst_fired;
 	gboolean dst_write_fired;
@@ -127,6 +129,8 @@ gboolean qemu_send_command (MwbBackend *mb, const char *role, const char *text,
 void qemu_call_free (gpointer call);
 JsonNode *qemu_command_args (MwbStepRun *sr, const char *const *skip, GError **error);
 
+/* qemu-corrupt.c */
+gboolean qemu_fault_corrupt_stream (QemuBackend *be, const char *path, GError **error);
 /* qemu-fd.c */
 void qemu_action_getfd (MwbBackend *mb, MwbStepRun *sr);
 void qemu_fd_pairs_clear (QemuBackend *be);

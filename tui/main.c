@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "guard.h"
 #include "qemu-machines.h"
+#include "stream-print.h"
 #include "run-config.h"
 #include "workbench.h"
 
@@ -28,6 +29,7 @@ static const char usage_text[] =
 	"                [--downtime-limit MS] [--live on|off] [--break STEP] [--break-event SPEC]\n"
 	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
 	"                [--scenarios DIR]\n"
+	"       mwb inspect FILE [--json | --page ADDR]\n"
 	"       mwb actions\n"
 	"       mwb keys [--keymap NAME|FILE] [--mdoc]\n"
 	"       mwb --version\n"
@@ -82,6 +84,8 @@ typedef struct {
 	gboolean tui;
 	char *keymap;
 	gboolean mdoc;
+	gboolean json;
+	char *page;
 } Opts;
 
 static void
@@ -105,6 +109,7 @@ opts_clear (Opts *o)
 	g_strfreev (o->breaks);
 	g_strfreev (o->event_breaks);
 	g_free (o->keymap);
+	g_free (o->page);
 }
 
 static const char *const known_faults[] = { "dst-write", "kill-dst", "corrupt-stream", NULL };
@@ -376,6 +381,41 @@ cmd_keys (Opts *o)
 	return 0;
 }
 
+/* A migration stream file: summary, the whole structure, or one page. */
+static int
+cmd_inspect (Opts *o, const char *file)
+{
+	g_autoptr (GError) err = NULL;
+	g_autoptr (MwbStreamIndex) idx = NULL;
+	guint64 addr = 0;
+	char *end = NULL;
+
+	if (!file)
+		return usage_error ("inspect: which file? (mwb inspect FILE [--json | --page ADDR])");
+	if (o->json && o->page)
+		return usage_error ("inspect: --json and --page do not go together");
+	if (o->page) {
+		addr = g_ascii_strtoull (o->page, &end, g_str_has_prefix (o->page, "0x") ? 16 : 0);
+		if (!*o->page || (end && *end))
+			return usage_error ("inspect: --page takes a guest address such as 0x3280000, not '%s'", o->page);
+	}
+	idx = mwb_stream_index_load (file, &err);
+	if (!idx) {
+		fprintf (stderr, "mwb: inspect: %s\n", err->message);
+		return 2;
+	}
+	if (o->json)
+		mwb_stream_print_json (stdout, idx);
+	else if (o->page) {
+		if (!mwb_stream_print_page (stdout, idx, addr, &err)) {
+			fprintf (stderr, "mwb: inspect: %s\n", err->message);
+			return 1;
+		}
+	} else
+		mwb_stream_print_summary (stdout, idx);
+	return fflush (stdout) == 0 ? 0 : 2;
+}
+
 static int
 cmd_actions (void)
 {
@@ -436,6 +476,8 @@ main (int argc, char **argv)
 		{ "tui", 0, 0, G_OPTION_ARG_NONE, &o.tui, "Open the workbench on the scenario, paused before step 1", NULL },
 		{ "keymap", 0, 0, G_OPTION_ARG_STRING, &o.keymap, "Keymap: default, vi, emacs or a file", "NAME|FILE" },
 		{ "mdoc", 0, 0, G_OPTION_ARG_NONE, &o.mdoc, "keys: print the default key table as mdoc", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "inspect: print the whole structure as JSON", NULL },
+		{ "page", 0, 0, G_OPTION_ARG_STRING, &o.page, "inspect: print the guest page at ADDR", "ADDR" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
@@ -457,8 +499,8 @@ main (int argc, char **argv)
 	if (!*cmd || cmd[0] == '-')
 		cmd = "";
 	else if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions")
-		 && !g_str_equal (cmd, "keys"))
-		return usage_error ("unknown command '%s' (list, run, actions, keys; see mwb --help)", cmd);
+		 && !g_str_equal (cmd, "keys") && !g_str_equal (cmd, "inspect"))
+		return usage_error ("unknown command '%s' (list, run, inspect, actions, keys; see mwb --help)", cmd);
 
 	ctx = g_option_context_new (NULL);
 	g_option_context_add_main_entries (ctx, entries, NULL);
@@ -470,6 +512,11 @@ main (int argc, char **argv)
 	}
 	if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
 		rc = usage_error ("%s", err->message);
+		goto out;
+	}
+	if (g_str_equal (cmd, "inspect")) {
+		rc = argc > 2 ? usage_error ("inspect takes one file, not also '%s'", argv[2])
+			      : cmd_inspect (&o, argc > 1 ? argv[1] : NULL);
 		goto out;
 	}
 	if (argc > 1) {
