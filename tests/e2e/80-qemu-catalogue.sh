@@ -65,11 +65,11 @@ expect_out "^SKIP /x86_64/migration/auto_converge: this scenario needs the guest
 expect_no_survivors
 verdict "--live off: stop-and-copy passes; auto_converge is a reasoned SKIP"
 
-run_mwb run -v --multifd-channels 4 --max-bandwidth 100M --downtime-limit 500 --workdir "$WORK/runs" \
+run_mwb run -v --multifd-channels 4 --max-bandwidth 2G --downtime-limit 20000 --workdir "$WORK/runs" \
 	-p /x86_64/migration/multifd/tcp/plain/none
 expect_rc 0
 expect_out '"multifd-channels":4'
-expect_out '"max-bandwidth":104857600,"downtime-limit":500'
+expect_out '"max-bandwidth":2147483648,"downtime-limit":20000'
 expect_out "^PASS /x86_64/migration/multifd/tcp/plain/none "
 expect_no_survivors
 verdict "--multifd-channels, --max-bandwidth and --downtime-limit reach QEMU"
@@ -112,3 +112,79 @@ else
 	skip "--both-ways with QEMU 10.0" "no $NEXT (make deps-qemu-next installs it)"
 	skip "QTEST_QEMU_BINARY_SRC with QEMU 10.0" "no $NEXT (make deps-qemu-next installs it)"
 fi
+
+# The stream inspector on the stream migration-test users hexdump.
+run_mwb run -p /x86_64/migration/precopy/exec/file --keep always --workdir "$WORK/runs"
+expect_rc 0
+# verdict removes the run directories: keep the stream.
+MIGFILE=$WORK/migfile
+cp "$(last_run_dir)/migfile" "$MIGFILE" || problem "no migfile in the run directory"
+run_mwb inspect "$MIGFILE"
+expect_rc 0
+expect_out "^QEMU migration stream: magic QEVM, version 3, "
+expect_out "^configuration: machine pc-i440fx-7\.2$"
+expect_out "^ +2 +1 +[0-9]+ +1 +0 +ram +0 +4 "
+expect_out "^  pc\.ram +0x8000000 +[0-9]{5} +[0-9]{4} +32768$"
+expect_out "^  timer +instance 0 "
+expect_out "^  cpu +instance 0 "
+grep -A1 '^not understood or cut short:$' <<<"$OUT" | grep -qx '  none' || problem "a clean stream has parts not understood"
+verdict "mwb inspect: configuration, the ram section, pc.ram's page and zero-page counts, the devices"
+
+run_mwb inspect "$MIGFILE" --json
+expect_rc 0
+python3 -c "$(cat <<'PY'
+import json, sys
+d = json.load(sys.stdin)
+names = [s["idstr"] for s in d["sections"]]
+assert "ram" in names and "timer" in names and "cpu" in names, names
+assert any(b["name"] == "pc.ram" for b in d["ram_blocks"])
+assert d["machine"] == "pc-i440fx-7.2"
+assert len(d["records"]) > 30000
+PY
+)" <<<"$OUT" || problem "--json lacks what it must name"
+verdict "mwb inspect --json names the ram section with pc.ram, the timer and cpu sections"
+
+run_mwb inspect "$MIGFILE" --page 0x3280000
+expect_rc 0
+expect_out "^page 0x3280000 of pc\.ram: last sent by the record at 0x[0-9a-f]+ in section 2 "
+expect_out "^03280000  [0-9a-f]{2} 00 00 00"
+run_mwb inspect "$MIGFILE" --page 0x7fff0000
+expect_rc 1
+expect_err "mwb: inspect: "
+run_mwb inspect "$WORK/nonexistent"
+expect_rc 2
+run_mwb inspect "$MIGFILE" --page nowhere
+expect_rc 2
+expect_err "--page takes a guest address"
+verdict "mwb inspect --page: the page as the stream sent it; an address never sent is exit 1"
+
+# Something it does not understand in the middle: reported with its
+# offset, and everything after it still found.
+python3 - "$MIGFILE" "$WORK/damaged" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+at = data.index(b'\x04\x00\x00\x00\x00\x05timer')   # the timer section's FULL header
+data[at] = 0x5a                                      # no section type
+open(sys.argv[2], 'wb').write(data)
+PY
+run_mwb inspect "$WORK/damaged"
+expect_rc 0
+expect_out "0x[0-9a-f]+"
+grep -qiE "unknown|not understood" <<<"$OUT" || problem "the damaged byte is not reported"
+expect_out "^  cpu +instance 0 "
+expect_out "^  pc\.ram +0x8000000 "
+verdict "a damaged section header is reported with its offset and the devices after it are still listed"
+
+run_mwb run -p /x86_64/migration/precopy/exec/file --fault corrupt-stream --workdir "$WORK/runs"
+expect_rc 1
+addr=$(sed -nE 's/.*fault corrupt-stream: .*the first byte of guest page 0x([0-9a-f]+) \(pc\.ram\).*/\1/p' <<<"$OUT")
+[ -n "$addr" ] || problem "the fault does not say which page it corrupted"
+expect_out "^FAIL /x86_64/migration/precopy/exec/file at step [0-9]+ \(check\): Memory content inconsistency at $addr "
+expect_no_survivors
+verdict "--fault corrupt-stream: the check names the guest page whose byte was flipped"
+
+run_mwb run -p /x86_64/migration/precopy/unix/plain --fault corrupt-stream --workdir "$WORK/runs"
+expect_rc 1
+expect_out "--fault corrupt-stream never fired"
+expect_no_survivors
+verdict "--fault corrupt-stream on a scenario without a stream file cannot pass"
