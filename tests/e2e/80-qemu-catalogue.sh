@@ -188,3 +188,15 @@ expect_rc 1
 expect_out "--fault corrupt-stream never fired"
 expect_no_survivors
 verdict "--fault corrupt-stream on a scenario without a stream file cannot pass"
+
+run_mwb run --accel tcg -p /x86_64/migration/dirty_ring --workdir "$WORK/runs"
+expect_rc 0
+expect_out "^SKIP /x86_64/migration/dirty_ring: --accel tcg: the dirty ring is a KVM feature$"
+expect_no_survivors
+verdict "a path the host cannot run is a SKIP with the probe's answer"
+
+run_mwb run --guest-mem 1G -p /x86_64/migration/precopy/unix/plain --workdir "$WORK/runs"
+expect_rc 0
+expect_out "^ +12/12 check +ok .* 254720 pages in \[0x100000, 0x3e400000\) consistent"
+expect_no_survivors
+verdict "--guest-mem 1G: a 1 GiB guest migrates and every dirtied page checks out"
