@@ -75,7 +75,7 @@ _mwb()
 	((cword > 0)) && prev=${words[cword - 1]}
 
 	if ((cword == 1)); then
-		_mwb_reply $'list\nrun\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios' "$cur"
+		_mwb_reply $'list\nrun\ninspect\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios' "$cur"
 		return 0
 	fi
 	cmd=${words[1]}
@@ -209,6 +209,15 @@ _mwb()
 	run) _mwb_reply "$(printf '%s\n' $run_opts)" "$cur" ;;
 	actions) _mwb_reply '--help' "$cur" ;;
 	keys) _mwb_reply $'--keymap\n--mdoc\n--help' "$cur" ;;
+	inspect)
+		if [[ $prev == --page ]]; then
+			return 0
+		elif [[ $cur == -* ]]; then
+			_mwb_reply $'--json\n--page\n--help' "$cur"
+		else
+			_mwb_files -f "$cur" ""
+		fi
+		;;
 	-*) _mwb_reply $'--keymap\n--scenarios' "$cur" ;;
 	*) COMPREPLY=() ;;
 	esac

@@ -182,10 +182,13 @@ qemu_action_poll (MwbBackend *mb, MwbStepRun *sr)
 		qemu_finish_error (be, "interval= takes milliseconds from 1 to 60000, not '%s'", interval);
 		return;
 	}
+	/* Bad arguments are the scenario's mistake: say so before the first query. */
 	{
 		g_autoptr (GError) err = NULL;
-		g_autoptr (JsonNode) n = qemu_command_args (sr, engine_args, &err);
+		JsonNode *n = qemu_command_args (sr, engine_args, &err);
 
+		if (n)
+			json_node_unref (n);
 		if (err) {
 			qemu_finish_error (be, "%s", err->message);
 			return;

@@ -566,7 +566,7 @@ handle_mouse (MwbTui *t)
 			pane_move (p, MWB_ACT_MOVE_UP);
 		else if (ev.bstate & BUTTON5_PRESSED)
 			pane_move (p, MWB_ACT_MOVE_DOWN);
-		else if (ev.y > p->y) {
+		else if (ev.y > p->y && ev.y <= p->y + pane_rows (p)) {
 			if (p != t->overlay && t->mode == MWB_MODE_RUN)
 				tui_focus (t, p);
 			pane_set_cursor (p, p->top + (guint) (ev.y - p->y - 1));

@@ -130,6 +130,9 @@ cmdline_init (MwbTui *t)
 	rl_redisplay_function = cmd_redisplay;
 	rl_completion_display_matches_hook = show_matches;
 	rl_attempted_completion_function = attempt_completion;
+	/* Arguments are split at blanks only: RAM blocks such as
+	 * /rom@etc/acpi/tables complete as one word. */
+	rl_completer_word_break_characters = " \t\n";
 	rl_instream = NULL;
 	/* One Tab lists the candidates when there is more than one. */
 	rl_variable_bind ("show-all-if-ambiguous", "on");

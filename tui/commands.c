@@ -17,6 +17,7 @@ typedef enum {
 	COMPLETE_FILE,		/* run-dir paths */
 	COMPLETE_SET,		/* option names */
 	COMPLETE_TAB,		/* log tabs */
+	COMPLETE_BLOCK,		/* the viewer's RAM blocks, as the second argument */
 } Completion;
 
 typedef struct {
@@ -169,6 +170,26 @@ cmd_goto (MwbTui *t, const char *args)
 	}
 	if (!pane_viewer_goto (t->viewer, args, &err))
 		tui_message (t, MWB_C_FAIL, "goto %s: %s", args, err->message);
+	else
+		tui_focus (t, t->viewer);
+}
+
+static void
+cmd_page (MwbTui *t, const char *args)
+{
+	g_autoptr (GError) err = NULL;
+
+	if (!pane_viewer_is_open (t->viewer)) {
+		tui_message (t, MWB_C_FAIL, "page works in the viewer: :open migfile first");
+		return;
+	}
+	if (!*args) {
+		tui_message (t, MWB_C_FAIL, "page ADDR [BLOCK]: e.g. page 0x3280000");
+		return;
+	}
+	/* The cursor stays where it was when the page is not found. */
+	if (!pane_viewer_page (t->viewer, args, &err))
+		tui_message (t, MWB_C_FAIL, "page %s: %s", args, err->message);
 	else
 		tui_focus (t, t->viewer);
 }
@@ -388,6 +409,7 @@ static const Command commands[] = {
 	{ "abort", "", "abort the run", cmd_abort, COMPLETE_NONE },
 	{ "open", "FILE", "show a run-dir file in the viewer (hexdump when binary)", cmd_open, COMPLETE_FILE },
 	{ "goto", "OFFSET", "viewer: go to an offset (0x1f0, 4096, +16, -0x10, end) or a text line", cmd_goto, COMPLETE_NONE },
+	{ "page", "ADDR [BLOCK]", "viewer: go to the record that last sent the guest page at ADDR (pc.ram unless BLOCK)", cmd_page, COMPLETE_BLOCK },
 	{ "search", "TEXT", "search the focused pane (x:de ad for bytes in the viewer)", cmd_search, COMPLETE_NONE },
 	{ "log", "TAB", "show a log tab (all, qmp-src, stderr-dst, ...)", cmd_log, COMPLETE_TAB },
 	{ "focus", "PANE", "focus steps, log, files or viewer", cmd_focus, COMPLETE_NONE },
@@ -513,8 +535,10 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 	c = find_command (first);
 	if (!c)
 		return NULL;
-	/* Only the first argument completes; qmp's JSON is the user's. */
-	if (strchr (sp + strspn (sp, " "), ' ') && c->completes != COMPLETE_SET)
+	/* Only the first argument completes (page's block: only the second);
+	 * qmp's JSON is the user's. */
+	if ((strchr (sp + strspn (sp, " "), ' ') != NULL) != (c->completes == COMPLETE_BLOCK)
+	    && c->completes != COMPLETE_SET)
 		return NULL;
 	switch (c->completes) {
 	case COMPLETE_STEP:
@@ -550,6 +574,14 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 	case COMPLETE_TAB:
 		for (guint i = 0; i < mwb_logbook_n_views (t->log); i++)
 			add (mwb_logbook_view (t->log, i)->name);
+		break;
+	case COMPLETE_BLOCK:
+		if (t->viewer) {
+			g_autoptr (GPtrArray) names = pane_viewer_ram_blocks (t->viewer);
+
+			for (guint i = 0; names && i < names->len; i++)
+				add (names->pdata[i]);
+		}
 		break;
 	default:
 		return NULL;

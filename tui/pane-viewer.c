@@ -1,42 +1,29 @@
 /* The viewer: a run-dir file as text, or as a hexdump (offset | hex |
  * ASCII) when it is binary, with goto and search. Inspectors (the
  * migration stream's, CRIU images' later) annotate byte ranges through
- * viewer_inspectors[]; the viewer shows the labels beside the rows. */
+ * viewer_inspectors[]; the viewer shows the labels beside the rows. A
+ * migration stream also keeps its index, so that the record under the
+ * cursor is explained below the rows and the cursor can jump from section
+ * to section or to the record of a guest page. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "hexfmt.h"
+#include "stream.h"
 #include "tui.h"
+
+typedef struct _ViewerPriv ViewerPriv;
 
 /* An inspector recognises a file by its first bytes and annotates it. */
 typedef struct {
 	const char *name;
 	gboolean (*probe) (const guint8 *data, gsize size);
-	void (*annotate) (const guint8 *data, gsize size, MwbHexAnnotations *out);
+	/* Fills vp->annots; may keep a structure of its own in vp. */
+	void (*annotate) (ViewerPriv *vp);
 } Inspector;
 
-/* Until the stream parser lands, the header is all that is known for sure. */
-static gboolean
-qevm_probe (const guint8 *data, gsize size)
-{
-	return size >= 8 && memcmp (data, "QEVM", 4) == 0;
-}
-
-static void
-qevm_annotate (const guint8 *data, gsize size, MwbHexAnnotations *out)
-{
-	(void) data;
-	(void) size;
-	mwb_hex_annotations_add (out, 0, 4, "magic QEVM", MWB_HEX_CLASS_HEADER);
-	mwb_hex_annotations_add (out, 4, 4, "stream version", MWB_HEX_CLASS_HEADER);
-}
-
-static const Inspector viewer_inspectors[] = {
-	{ "QEMU migration stream", qevm_probe, qevm_annotate },
-};
-
-typedef struct {
+struct _ViewerPriv {
 	char *path;
 	GMappedFile *map;
 	const guint8 *data;
@@ -46,9 +33,138 @@ typedef struct {
 	guint width;		/* hex mode: bytes per row */
 	MwbHexAnnotations *annots;
 	const char *inspector;
-	goffset match;		/* last search hit, or -1 */
+	MwbStreamIndex *stream;	/* a QEMU migration stream's records, or NULL */
+	goffset match;		/* last search hit or jump target, or -1 */
 	gsize match_len;
-} ViewerPriv;
+};
+
+static gboolean
+qevm_probe (const guint8 *data, gsize size)
+{
+	return size >= 8 && memcmp (data, "QEVM", 4) == 0;
+}
+
+/* One label per record, short enough that two or three fit beside a row:
+ * the line under the rows has the long explanation. Returns the class. */
+static int
+stream_label (const MwbStreamRecord *r, const MwbStreamRecord *next, char **label)
+{
+	const char *block = r->block ? r->block : "?";
+	const char *idstr = r->idstr ? r->idstr : "?";
+
+	switch (r->kind) {
+	case MWB_STREAM_CONFIG:
+		*label = g_strdup_printf ("config %s", r->name ? r->name : "?");
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_SECTION_START:
+	case MWB_STREAM_SECTION_PART:
+	case MWB_STREAM_SECTION_END:
+	case MWB_STREAM_SECTION_FULL:
+		*label = g_strdup_printf ("%s %s (%u) v%u", mwb_stream_section_type_name (r->section_type),
+					  idstr, r->section_id, r->version);
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_SUBSECTION:
+		*label = g_strdup_printf ("subsection %s v%u", r->name ? r->name : "?", r->version);
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_FOOTER:
+		*label = g_strdup_printf ("footer %u", r->section_id);
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_RAM_MEM_SIZE:
+		*label = g_strdup_printf ("RAM size 0x%" G_GINT64_MODIFIER "x", r->size);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_BLOCK:
+		*label = g_strdup_printf ("block %s 0x%" G_GINT64_MODIFIER "x", block, r->size);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_PAGE:
+		*label = g_strdup_printf ("PAGE 0x%" G_GINT64_MODIFIER "x %s", r->addr, block);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_ZERO:
+		*label = r->fill ? g_strdup_printf ("ZERO 0x%" G_GINT64_MODIFIER "x %s fill 0x%02x", r->addr, block, r->fill)
+			: g_strdup_printf ("ZERO 0x%" G_GINT64_MODIFIER "x %s", r->addr, block);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_XBZRLE:
+		*label = g_strdup_printf ("XBZRLE 0x%" G_GINT64_MODIFIER "x %s", r->addr, block);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_COMPRESS:
+		*label = g_strdup_printf ("COMPRESS 0x%" G_GINT64_MODIFIER "x %s", r->addr, block);
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_EOS:
+		*label = g_strdup ("EOS");
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_MULTIFD_FLUSH:
+		*label = g_strdup ("multifd flush");
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_RAM_HOOK:
+		*label = g_strdup ("hook");
+		return MWB_HEX_CLASS_RAM;
+	case MWB_STREAM_DEVICE_DATA:
+		/* Its fields say more, and the row has room for few labels. */
+		if (!next || next->kind != MWB_STREAM_DEVICE_FIELD || next->offset >= r->offset + r->length)
+			*label = g_strdup_printf ("%s data", idstr);
+		return MWB_HEX_CLASS_FIELD;
+	case MWB_STREAM_DEVICE_FIELD:
+		*label = g_strdup_printf ("%s.%s %s", idstr, r->name ? r->name : "?", r->type ? r->type : "?");
+		return MWB_HEX_CLASS_FIELD;
+	case MWB_STREAM_COMMAND:
+		*label = g_strdup_printf ("command %s", r->name ? r->name : "?");
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_VMDESC:
+		*label = g_strdup ("VM description");
+		return MWB_HEX_CLASS_JSON;
+	case MWB_STREAM_EOF:
+		*label = g_strdup ("EOF");
+		return MWB_HEX_CLASS_SECTION;
+	case MWB_STREAM_NOTE:
+		*label = g_strdup_printf ("note: %s", r->reason ? r->reason : "");
+		return MWB_HEX_CLASS_UNKNOWN;
+	case MWB_STREAM_UNKNOWN:
+		/* The parser only gives up on bytes that break the format. */
+		*label = g_strdup_printf ("not understood: %s", r->reason ? r->reason : "?");
+		return MWB_HEX_CLASS_ERROR;
+	case MWB_STREAM_TRUNCATED:
+		*label = g_strdup_printf ("truncated: %s", r->reason ? r->reason : "the stream ends here");
+		return MWB_HEX_CLASS_ERROR;
+	case MWB_STREAM_HEADER:
+		/* Short: the configuration's label shares the row. */
+		*label = g_strdup_printf ("QEVM v%u", r->version);
+		return MWB_HEX_CLASS_HEADER;
+	case MWB_STREAM_KIND_COUNT:
+	default:
+		*label = g_strdup (mwb_stream_kind_name (r->kind));
+		return MWB_HEX_CLASS_UNKNOWN;
+	}
+}
+
+/* Every record of the stream, from the engine's index. The index maps
+ * the file a second time rather than copying the viewer's mapping: a
+ * mapping costs nothing, a copy of a 100 MB stream does. */
+static void
+qevm_annotate (ViewerPriv *vp)
+{
+	g_autoptr (GError) err = NULL;
+	guint n;
+
+	vp->stream = mwb_stream_index_load (vp->path, &err);
+	if (!vp->stream || !mwb_stream_index_n_records (vp->stream)) {
+		mwb_hex_annotations_add (vp->annots, 0, 4, "magic QEVM", MWB_HEX_CLASS_HEADER);
+		mwb_hex_annotations_add (vp->annots, 4, 4, "stream version", MWB_HEX_CLASS_HEADER);
+		return;
+	}
+	n = mwb_stream_index_n_records (vp->stream);
+	for (guint i = 0; i < n; i++) {
+		const MwbStreamRecord *r = mwb_stream_index_record (vp->stream, i);
+		const MwbStreamRecord *next = i + 1 < n ? mwb_stream_index_record (vp->stream, i + 1) : NULL;
+		g_autofree char *label = NULL;
+		int cls;
+
+		cls = stream_label (r, next, &label);
+		mwb_hex_annotations_add (vp->annots, r->offset, r->length, label, cls);
+	}
+}
+
+static const Inspector viewer_inspectors[] = {
+	{ "QEMU migration stream", qevm_probe, qevm_annotate },
+};
 
 static void
 viewer_clear (ViewerPriv *vp)
@@ -57,6 +173,7 @@ viewer_clear (ViewerPriv *vp)
 	g_clear_pointer (&vp->path, g_free);
 	g_clear_pointer (&vp->line_starts, g_array_unref);
 	g_clear_pointer (&vp->annots, mwb_hex_annotations_free);
+	g_clear_pointer (&vp->stream, mwb_stream_index_free);
 	vp->data = NULL;
 	vp->size = 0;
 	vp->match = -1;
@@ -122,7 +239,7 @@ pane_viewer_open (MwbPane *p, const char *path, GError **error)
 		vp->annots = mwb_hex_annotations_new ();
 		for (guint i = 0; i < G_N_ELEMENTS (viewer_inspectors); i++)
 			if (viewer_inspectors[i].probe (vp->data, vp->size)) {
-				viewer_inspectors[i].annotate (vp->data, vp->size, vp->annots);
+				viewer_inspectors[i].annotate (vp);
 				vp->inspector = viewer_inspectors[i].name;
 				break;
 			}
@@ -193,6 +310,59 @@ draw_text (MwbPane *p, ViewerPriv *vp)
 	}
 }
 
+/* The byte the cursor is on. The cursor is a row; a search hit, a goto
+ * or a jump on the cursor's row names the exact byte, else it is the
+ * row's first. */
+static goffset
+cursor_offset (MwbPane *p, ViewerPriv *vp)
+{
+	guint w = row_width (p);
+
+	if (vp->match >= 0 && (guint64) vp->match / w == p->cursor)
+		return vp->match;
+	return (goffset) p->cursor * w;
+}
+
+/* Broken bytes stand out; every other class has the annotation colour. */
+static MwbColor
+annot_color (int cls)
+{
+	return cls == MWB_HEX_CLASS_ERROR || cls == MWB_HEX_CLASS_UNKNOWN ? MWB_C_FAIL : MWB_C_ANNOT;
+}
+
+/* A stream keeps the pane's last row for the record under the cursor. */
+static int
+viewer_footer_rows (MwbPane *p)
+{
+	ViewerPriv *vp = p->priv;
+
+	return vp->path && vp->hex && vp->stream ? 1 : 0;
+}
+
+/* "RAM page 0x03280000 of pc.ram (...)  in section 2 PART ram" */
+static void
+draw_explanation (MwbPane *p, ViewerPriv *vp)
+{
+	goffset off = cursor_offset (p, vp);
+	const MwbStreamRecord *r = mwb_stream_index_record_at (vp->stream, off);
+	const MwbStreamRecord *s = mwb_stream_index_section_at (vp->stream, off);
+	g_autofree char *what = r ? mwb_stream_record_describe (r)
+		: g_strdup_printf ("no record holds the byte at 0x%" G_GINT64_MODIFIER "x", (gint64) off);
+	g_autofree char *line = NULL;
+	int row = pane_rows (p) + 1;
+
+	if (row >= p->h)
+		return;
+	/* The section a page or a field is in; a header explains itself. */
+	if (r && s && s != r && s->section_type)
+		line = g_strdup_printf (" %s  in section %u %s %s", what, s->section_id,
+					mwb_stream_section_type_name (s->section_type), s->idstr ? s->idstr : "?");
+	else
+		line = g_strdup_printf (" %s", what);
+	pane_fill (p, row, MWB_C_TITLE);
+	pane_put (p, row, 0, r && r->kind >= MWB_STREAM_UNKNOWN ? MWB_C_FAIL : MWB_C_TITLE, line);
+}
+
 static void
 draw_hex (MwbPane *p, ViewerPriv *vp)
 {
@@ -219,21 +389,25 @@ draw_hex (MwbPane *p, ViewerPriv *vp)
 		pane_put (p, y + 1, 0, c, row);
 		g_ptr_array_set_size (found, 0);
 		if (mwb_hex_annotations_lookup (vp->annots, off, len, found)) {
-			g_autoptr (GString) labels = g_string_new (NULL);
 			int col = (int) mwb_hex_format_row_len (w) + 1;
+			gboolean first = TRUE;
 
-			for (guint k = 0; k < found->len; k++) {
+			for (guint k = 0; k < found->len && col < p->w; k++) {
 				const MwbHexAnnotation *a = found->pdata[k];
+				g_autofree char *text = NULL;
 
 				/* A range that began on an earlier row was labelled there. */
-				if (a->offset >= off && a->label)
-					g_string_append_printf (labels, "%s%s", labels->len ? ", " : "",
-								a->label);
+				if (a->offset < off || !a->label)
+					continue;
+				text = g_strdup_printf ("%s%s", first ? "" : ", ", a->label);
+				pane_put (p, y + 1, col, annot_color (a->cls), text);
+				col += (int) g_utf8_strlen (text, -1);
+				first = FALSE;
 			}
-			if (labels->len && col < p->w)
-				pane_put (p, y + 1, col, MWB_C_ANNOT, labels->str);
 		}
 	}
+	if (vp->stream)
+		draw_explanation (p, vp);
 }
 
 /* A mapping of a file that shrank faults (SIGBUS) past the new end: QEMU's
@@ -276,7 +450,7 @@ viewer_draw (MwbPane *p)
 	name = run && g_str_has_prefix (vp->path, run) && vp->path[strlen (run)] == '/'
 		? vp->path + strlen (run) + 1 : vp->path;
 	if (vp->hex) {
-		g_autofree char *where = mwb_hex_describe_offset ((goffset) p->cursor * row_width (p), vp->size);
+		g_autofree char *where = mwb_hex_describe_offset (cursor_offset (p, vp), vp->size);
 
 		title = g_strdup_printf (" %s  hex%s%s  %s", name, vp->inspector ? ", " : "",
 					 vp->inspector ? vp->inspector : "", where);
@@ -290,12 +464,52 @@ viewer_draw (MwbPane *p)
 		draw_text (p, vp);
 }
 
+/* Puts the cursor on a record and marks its header (not a whole page:
+ * 256 marked rows would hide where it starts). */
+static void
+land_on_record (MwbPane *p, ViewerPriv *vp, const MwbStreamRecord *r)
+{
+	vp->match = (goffset) r->offset;
+	vp->match_len = r->payload_length && r->payload_offset > r->offset
+		? r->payload_offset - r->offset : MAX (r->length, 1);
+	pane_set_cursor (p, (guint) (r->offset / row_width (p)));
+}
+
+static void
+jump_section (MwbPane *p, ViewerPriv *vp, gboolean backward)
+{
+	goffset here = cursor_offset (p, vp);
+	const MwbStreamRecord *r;
+
+	if (!vp->stream) {
+		tui_message (p->tui, MWB_C_FAIL, "no sections: %s is not a QEMU migration stream",
+			     vp->hex ? "the file" : "a text file");
+		return;
+	}
+	r = backward ? mwb_stream_index_prev_section (vp->stream, here)
+		: mwb_stream_index_next_section (vp->stream, here);
+	/* prev_section and next_section fall back to the other direction. */
+	if (!r || (backward ? (goffset) r->offset >= here : (goffset) r->offset <= here)) {
+		tui_message (p->tui, MWB_C_NORMAL, "no section %s 0x%" G_GINT64_MODIFIER "x",
+			     backward ? "before" : "after", (gint64) here);
+		return;
+	}
+	land_on_record (p, vp, r);
+}
+
 static gboolean
 viewer_request (MwbPane *p, MwbAction a)
 {
+	ViewerPriv *vp = p->priv;
+
 	if (a == MWB_ACT_BACK) {
 		pane_viewer_close (p);
 		tui_focus (p->tui, p->tui->files);
+		return TRUE;
+	}
+	if (a == MWB_ACT_NEXT_SECTION || a == MWB_ACT_PREV_SECTION) {
+		if (vp->path)
+			jump_section (p, vp, a == MWB_ACT_PREV_SECTION);
 		return TRUE;
 	}
 	return pane_move (p, a);
@@ -383,6 +597,58 @@ pane_viewer_goto (MwbPane *p, const char *where, GError **error)
 	return TRUE;
 }
 
+/* ADDR is hex with 0x or decimal, as for mwb inspect --page. */
+gboolean
+pane_viewer_page (MwbPane *p, const char *args, GError **error)
+{
+	ViewerPriv *vp = p->priv;
+	g_auto (GStrv) words = g_strsplit_set (args, " \t", 2);
+	const char *text = words[0] ? words[0] : "";
+	const char *block = words[0] && words[1] && *g_strstrip (words[1]) ? words[1] : NULL;
+	gboolean hex = g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X");
+	const MwbStreamRecord *r;
+	guint64 addr;
+
+	if (!vp->path) {
+		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no file is open: :open migfile first");
+		return FALSE;
+	}
+	if (!vp->stream) {
+		g_set_error (error, MWB_STREAM_ERROR, MWB_STREAM_ERROR_NOT_FOUND,
+			     "%s is not a QEMU migration stream", vp->path);
+		return FALSE;
+	}
+	if (!g_ascii_string_to_unsigned (text + (hex ? 2 : 0), hex ? 16 : 10, 0, G_MAXUINT64, &addr, NULL)) {
+		g_set_error (error, MWB_STREAM_ERROR, MWB_STREAM_ERROR_NOT_FOUND,
+			     "a guest address such as 0x3280000, not '%s'", text);
+		return FALSE;
+	}
+	r = mwb_stream_index_find_page (vp->stream, block, addr);
+	if (!r) {
+		g_set_error (error, MWB_STREAM_ERROR, MWB_STREAM_ERROR_NOT_FOUND,
+			     "the stream never sent that page (of %s)",
+			     block ? block : "pc.ram or any RAM block");
+		return FALSE;
+	}
+	land_on_record (p, vp, r);
+	return TRUE;
+}
+
+/* RAM blocks of the open stream, for completion; NULL when none. */
+GPtrArray *
+pane_viewer_ram_blocks (MwbPane *p)
+{
+	ViewerPriv *vp = p->priv;
+	GPtrArray *names;
+
+	if (!vp->stream)
+		return NULL;
+	names = g_ptr_array_new_with_free_func (g_free);
+	for (guint i = 0; i < mwb_stream_index_n_ram_blocks (vp->stream); i++)
+		g_ptr_array_add (names, g_strdup (mwb_stream_index_ram_block (vp->stream, i)->name));
+	return names;
+}
+
 static void
 viewer_destroy (gpointer priv)
 {
@@ -396,6 +662,7 @@ static const MwbPaneOps viewer_ops = {
 	.draw = viewer_draw,
 	.request = viewer_request,
 	.search = viewer_search,
+	.footer_rows = viewer_footer_rows,
 	.destroy = viewer_destroy,
 };
 

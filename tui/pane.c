@@ -27,7 +27,11 @@ pane_free (MwbPane *p)
 int
 pane_rows (MwbPane *p)
 {
-	return p->h > 1 ? p->h - 1 : 0;
+	int rows = p->h > 1 ? p->h - 1 : 0;
+	int footer = p->ops && p->ops->footer_rows ? p->ops->footer_rows (p) : 0;
+
+	/* A pane too small for both keeps its list. */
+	return rows > footer ? rows - footer : rows;
 }
 
 void

@@ -55,6 +55,9 @@ typedef struct {
 	gboolean (*search) (MwbPane *p, const char *pattern, gboolean backward);
 	/* A printable key that no binding took (filter as you type). */
 	gboolean (*key) (MwbPane *p, int key);
+	/* Rows at the bottom the pane keeps for a line of its own, out of
+	 * the list's reach (pane_rows() leaves them out); may be NULL. */
+	int (*footer_rows) (MwbPane *p);
 	void (*destroy) (gpointer priv);
 } MwbPaneOps;
 
@@ -192,6 +195,10 @@ GPtrArray *pane_files_names (MwbPane *p);
 MwbPane *pane_viewer_new (MwbTui *t);
 gboolean pane_viewer_open (MwbPane *p, const char *path, GError **error);
 gboolean pane_viewer_goto (MwbPane *p, const char *where, GError **error);
+/* Moves the cursor to the record that last sent the guest page holding
+ * ADDR ("ADDR [BLOCK]"), in a migration stream. */
+gboolean pane_viewer_page (MwbPane *p, const char *args, GError **error);
+GPtrArray *pane_viewer_ram_blocks (MwbPane *p);
 void pane_viewer_close (MwbPane *p);
 gboolean pane_viewer_is_open (MwbPane *p);
 MwbPane *pane_help_new (MwbTui *t);

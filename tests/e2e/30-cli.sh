@@ -159,9 +159,9 @@ expect_err "the workbench needs a terminal \\(use \`mwb run\` for batch runs\\)"
 run_mwb run --tui -p /x86_64/migration/precopy/unix/plain </dev/null
 expect_rc 2
 expect_err "the workbench needs a terminal"
-run_mwb run --tui -r /x86_64/migration/precopy </dev/null
+run_mwb run --tui -r /x86_64/migration/precopy/tcp/tls/x509 </dev/null
 expect_rc 2
-expect_err "--tui opens one scenario; 3 are selected"
+expect_err "--tui opens one scenario; 7 are selected"
 run_mwb run --tui --tap -p /x86_64/migration/precopy/unix/plain
 expect_rc 2
 expect_err "--tui is interactive"

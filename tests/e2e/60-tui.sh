@@ -72,7 +72,7 @@ expect_rc 0
 verdict "the scenario list as a tree, filtered as you type, at 80x24 and 160x50"
 
 tui open 100x30 '
-pre<Enter>
+unix<Enter>
 :save-display @list-opened
 ' --
 expect_rc 0
@@ -153,7 +153,12 @@ grep -q 'FAIL at step 12 (check): Memory content inconsistency at' "$WORK/fail-s
 	problem "the message line does not name the failed step and why"
 verdict "with --fault dst-write the screen lands on the failed check with the inconsistency lines"
 
-tui hex 160x50 '
+# 200 columns leave the labels beside the rows room for two or three.
+# Offsets past the RAM block list change from run to run (so do the pages
+# the guest dirtied), so the jumps are checked by what they land on: the
+# timer's section header is found by its bytes (05 "timer", instance 0,
+# version 2), which no guest page holds.
+tui hex 200x50 '
 c
 :open migfile
 :save-display @hexdump
@@ -161,6 +166,25 @@ c
 :save-display $WORK/goto.txt viewer
 /x:70 63 2e 72 6f 6d<Enter>
 :save-display $WORK/search.txt viewer
+:goto 0x1a
+:save-display $WORK/start.txt viewer
+}
+:save-display $WORK/next.txt viewer
+/x:05 74 69 6d 65 72 00 00 00 00 00 00 00 02<Enter>
+:save-display $WORK/hit.txt viewer
+{
+:save-display $WORK/timer.txt viewer
+{
+:save-display $WORK/ramend.txt viewer
+}
+:save-display $WORK/timer2.txt viewer
+:page 0x3280000
+:save-display $WORK/page.txt viewer
+:page 0x7fffffff0
+:save-display $WORK/nopage.txt
+:open journal.jsonl
+}
+:save-display $WORK/text.txt
 ' -- "${RUN[@]}" -p /x86_64/migration/precopy/exec/file
 expect_rc 0
 grep -q '^ migfile  hex, QEMU migration stream  0x100 (256) of 0x' "$WORK/goto.txt" || problem ":goto 0x100 did not land on 0x100"
@@ -168,7 +192,34 @@ grep -q '^ migfile  hex, QEMU migration stream  0x100 (256) of 0x' "$WORK/goto.t
 grep -qE '^ migfile  hex, QEMU migration stream  0x[0-9a-f]{5,} \([0-9]+\) of 0x' "$WORK/search.txt" ||
 	problem "the hex search did not move past the header: $(head -n 1 "$WORK/search.txt")"
 tr -d '\n' <"$WORK/search.txt" | grep -q 'pc.r' || problem "the row with the match is not shown"
-verdict "the hexdump viewer shows migfile with offsets, ASCII and the header annotated; goto and hex search"
+# The structure beside the bytes, and the record under the cursor below them.
+sed -n 2p "$WORK/screens/hexdump.screen" | grep -q '| QEVM v3, config pc-i440fx-7.2' ||
+	problem "row 0 does not carry the header and configuration labels"
+sed -n 3p "$WORK/screens/hexdump.screen" | grep -q '| START ram (2) v4' || problem "row 0x10 does not carry START ram"
+grep -q '| stream header: magic QEVM, version 3$' "$WORK/screens/hexdump.screen" ||
+	problem "no explanation of the record at offset 0 under the rows"
+tail -n 1 "$WORK/start.txt" | grep -q '^ section 2 START ram instance 0 version 4' ||
+	problem ":goto 0x1a is not explained as the START of ram: $(tail -n 1 "$WORK/start.txt")"
+head -n 1 "$WORK/next.txt" | grep -q ' 0xc4 (196) of 0x' && tail -n 1 "$WORK/next.txt" | grep -q '^ section 2 PART ram ' ||
+	problem "} from START ram did not go to its first PART at 0xc4: $(head -n 1 "$WORK/next.txt") / $(tail -n 1 "$WORK/next.txt")"
+at() { head -n 1 "$1" | sed -nE 's/.* stream  0x([0-9a-f]+) .*/\1/p'; }
+tail -n 1 "$WORK/timer.txt" | grep -q '^ section 0 FULL timer instance 0 version 2' &&
+	[ $((0x$(at "$WORK/timer.txt") + 5)) -eq $((0x$(at "$WORK/hit.txt"))) ] ||
+	problem "{ inside the timer's header did not go to its start: $(head -n 1 "$WORK/timer.txt") / $(tail -n 1 "$WORK/timer.txt")"
+tail -n 1 "$WORK/ramend.txt" | grep -q '^ section 2 END ram ' ||
+	problem "{ from the timer did not go back to the END of ram: $(tail -n 1 "$WORK/ramend.txt")"
+[ "$(head -n 1 "$WORK/timer2.txt")" = "$(head -n 1 "$WORK/timer.txt")" ] && tail -n 1 "$WORK/timer2.txt" | grep -q 'FULL timer' ||
+	problem "} from the END of ram did not go to the timer: $(head -n 1 "$WORK/timer2.txt")"
+tail -n 1 "$WORK/page.txt" | grep -q '^ RAM page 0x03280000 of pc.ram (flags [A-Z|]*), 4096 bytes at 0x[0-9a-f]*  in section 2 [A-Z]* ram$' ||
+	problem ":page 0x3280000 did not land on the page's record: $(tail -n 1 "$WORK/page.txt")"
+grep -q 'PAGE 0x3280000 pc.ram' "$WORK/page.txt" || problem "the page's row does not carry its label"
+grep -q 'page 0x7fffffff0: the stream never sent that page' "$WORK/nopage.txt" ||
+	problem ":page of a page never sent gave no message: $(tail -n 1 "$WORK/nopage.txt")"
+grep -F "$(head -n 1 "$WORK/page.txt" | cut -c2-)" "$WORK/nopage.txt" >/dev/null ||
+	problem ":page of a page never sent moved the cursor"
+grep -q 'no sections: a text file is not a QEMU migration stream' "$WORK/text.txt" ||
+	problem "} in a text file said nothing: $(tail -n 1 "$WORK/text.txt")"
+verdict "the hexdump viewer shows migfile with offsets, ASCII and the stream's records annotated; goto, hex search, } and { between sections, :page to a guest page's record"
 
 tui help 80x24 '
 ?

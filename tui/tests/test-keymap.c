@@ -775,11 +775,11 @@ test_help_text (void)
 		g_assert_nonnull (strstr (help, word));
 		g_assert_nonnull (strstr (help, mwb_actions[a].help));
 	}
-	g_assert_true (line_present (help, "  s, <F10>  step         run the next step, then pause"));
-	g_assert_true (line_present (help, "  ?, <F1>   help         show the keys and commands"));
-	g_assert_true (line_present (help, "  -         goto         go to an offset in the viewer (opens :goto)"));
+	g_assert_true (line_present (help, "  s, <F10>  step          run the next step, then pause"));
+	g_assert_true (line_present (help, "  ?, <F1>   help          show the keys and commands"));
+	g_assert_true (line_present (help, "  -         goto          go to an offset in the viewer (opens :goto)"));
 	g_assert_true (line_present (help, "Keys of the viewer pane"));
-	g_assert_true (line_present (help, "  g         goto         go to an offset in the viewer (opens :goto)"));
+	g_assert_true (line_present (help, "  g         goto          go to an offset in the viewer (opens :goto)"));
 	/* Panes without bindings of their own get no section. */
 	g_assert_null (strstr (help, "Keys of the list pane"));
 
@@ -796,9 +796,9 @@ test_help_text (void)
 	{
 		g_autofree char *narrow = mwb_keymap_help_text (km, 50);
 
-		g_assert_true (line_present (narrow, "  x         abort        abort the run: fail the"));
-		g_assert_true (line_present (narrow, "                         step in flight, stop the"));
-		g_assert_true (line_present (narrow, "                         processes"));
+		g_assert_true (line_present (narrow, "  x         abort         abort the run: fail the"));
+		g_assert_true (line_present (narrow, "                          step in flight, stop the"));
+		g_assert_true (line_present (narrow, "                          processes"));
 	}
 }
 
@@ -809,7 +809,7 @@ test_help_text_panes (void)
 	g_autofree char *help = NULL;
 	static const char want[] =
 		"Keys in every pane\n"
-		"  q             step         run the next step, then pause\n";
+		"  q             step          run the next step, then pause\n";
 
 	g_assert_true (mwb_keymap_load_data (km,
 					     "bind generic q step\n"
@@ -830,13 +830,13 @@ test_help_text_panes (void)
 					     FILE_NAME, NULL));
 	help = mwb_keymap_help_text (km, 0);
 	g_assert_true (g_str_has_prefix (help, want));
-	g_assert_true (line_present (help, "  -             continue     run until a breakpoint, a failure or the end"));
+	g_assert_true (line_present (help, "  -             continue      run until a breakpoint, a failure or the end"));
 	g_assert_true (line_present (help, "Keys of the log pane"));
-	g_assert_true (line_present (help, "  <C-a>, <C-b>  quit         quit mwb (stops every process first)"));
-	g_assert_true (line_present (help, "  w             none         unbound in this pane"));
+	g_assert_true (line_present (help, "  <C-a>, <C-b>  quit          quit mwb (stops every process first)"));
+	g_assert_true (line_present (help, "  w             none          unbound in this pane"));
 	/* Keys wider than their column take a line of their own. */
 	g_assert_true (line_present (help, "  a, b, c, d, e, f, g, h, i, j"));
-	g_assert_true (line_present (help, "                quit         quit mwb (stops every process first)"));
+	g_assert_true (line_present (help, "                quit          quit mwb (stops every process first)"));
 	g_assert_null (strstr (help, "Keys of the list pane"));
 }
 
