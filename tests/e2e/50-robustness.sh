@@ -90,7 +90,7 @@ if command -v script >/dev/null; then
 	sbs_run "$MWB run --sbs -r /x86_64/migration/precopy --keep-going --workdir $WORK/runs --keep always" eof
 	expect_rc 1
 	expect_out "FAIL /x86_64/migration/precopy/unix/plain: standard input closed during --sbs"
-	expect_out "standard input closed: 2 scenarios not run"
+	expect_out "standard input closed: [0-9]+ scenarios not run"
 	expect_no_survivors none-ok
 	verdict "--sbs: end of input ends the batch, --keep-going or not"
 else
