@@ -1036,7 +1036,7 @@ static const MwbActionDef qemu_actions[] = {
 	{ "qemu.qmp", "send any QMP command; its arguments as KEY=VALUE ... and/or arguments=JSON", qmp_req, qmp_opt, 30, act_qmp },
 	{ "qemu.poll", "repeat a query command until=\"PATH OP VALUE\" holds in its reply",
 	  poll_req, poll_opt, 60, qemu_action_poll },
-	{ "qemu.probe", "can this host do it? what=kvm-dirty-ring|userfaultfd|live; SKIP with the answer if not",
+	{ "qemu.probe", "can this host do it? what=kvm-dirty-ring[-migration]|userfaultfd|live; SKIP with the answer if not",
 	  probe_req, NULL, 10, qemu_action_probe },
 	{ "qemu.tls", "make TLS credentials in the run directory with certtool: kind=psk|x509 dir=NAME",
 	  tls_req, tls_opt, 30, qemu_action_tls },

@@ -44,6 +44,27 @@ probe_dirty_ring (const MwbRunConfig *cfg, char **answer)
 	return TRUE;
 }
 
+/* The dirty ring as a migration's dirty tracking: the capability, and a
+ * KVM that keeps what it tracks. On kvm_pvm (nested, software-assisted)
+ * the source's ring loses dirty pages: about one migration in three ended
+ * with a memory inconsistency here, with QEMU 7.2 and 10.0 alike, while the
+ * dirty bitmap never did. A SKIP that says so beats a FAIL that blames
+ * QEMU; MWB_TRUST_DIRTY_RING=1 runs it anyway. */
+static gboolean
+probe_dirty_ring_migration (const MwbRunConfig *cfg, char **answer)
+{
+	if (!probe_dirty_ring (cfg, answer))
+		return FALSE;
+	if (g_file_test ("/sys/module/kvm_pvm", G_FILE_TEST_EXISTS) && !g_getenv ("MWB_TRUST_DIRTY_RING")) {
+		g_free (*answer);
+		*answer = g_strdup ("KVM here is kvm_pvm (nested, software-assisted), whose dirty ring loses dirty pages: "
+				    "about one migration in three ends with a memory inconsistency (QEMU 7.2 and 10.0 "
+				    "alike); MWB_TRUST_DIRTY_RING=1 runs it anyway");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* What postcopy needs on the destination: a userfaultfd with the API QEMU asks for. */
 static gboolean
 probe_userfaultfd (char **answer)
@@ -100,12 +121,14 @@ qemu_action_probe (MwbBackend *mb, MwbStepRun *sr)
 	be->sr = sr;
 	if (g_str_equal (what, "kvm-dirty-ring"))
 		ok = probe_dirty_ring (be->cfg, &answer);
+	else if (g_str_equal (what, "kvm-dirty-ring-migration"))
+		ok = probe_dirty_ring_migration (be->cfg, &answer);
 	else if (g_str_equal (what, "userfaultfd"))
 		ok = probe_userfaultfd (&answer);
 	else if (g_str_equal (what, "live"))
 		ok = probe_live (be->cfg, &answer);
 	else {
-		qemu_finish_error (be, "what= is kvm-dirty-ring, userfaultfd or live, not '%s'", what);
+		qemu_finish_error (be, "what= is kvm-dirty-ring, kvm-dirty-ring-migration, userfaultfd or live, not '%s'", what);
 		return;
 	}
 	be->sr = NULL;
