@@ -264,7 +264,7 @@ qemu_label (const char *bin)
 
 /* --both-ways: the same configuration with the two binaries swapped. */
 static int
-plan_both_ways (Opts *o, MwbRunConfig *cfg, MwbRunConfig **reverse, char **labels)
+plan_both_ways (Opts *o, MwbRunConfig *cfg, MwbRunConfig **reverse, char **forward, char **backward)
 {
 	const char *src = side_binary (o, TRUE), *dst = side_binary (o, FALSE);
 	g_autofree char *a = NULL, *b = NULL;
@@ -283,8 +283,8 @@ plan_both_ways (Opts *o, MwbRunConfig *cfg, MwbRunConfig **reverse, char **label
 	(*reverse)->qemu_dst = g_strdup (src);
 	a = qemu_label (src);
 	b = qemu_label (dst);
-	labels[0] = g_strdup_printf ("%s->%s", a, b);
-	labels[1] = g_strdup_printf ("%s->%s", b, a);
+	*forward = g_strdup_printf ("%s->%s", a, b);
+	*backward = g_strdup_printf ("%s->%s", b, a);
 	return 0;
 }
 
@@ -297,7 +297,8 @@ cmd_run (Opts *o)
 	g_autoptr (GError) err = NULL;
 	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
 	g_autoptr (MwbRunConfig) reverse = NULL;
-	g_autofree char *labels[2] = { NULL, NULL };
+	g_autofree char *forward = NULL;
+	g_autofree char *backward = NULL;
 	MwbBatchOptions bo = { 0 };
 
 	if ((rc = build_config (o, cfg)))
@@ -325,11 +326,11 @@ cmd_run (Opts *o)
 	if (!mwb_batch_check_breaks (sel, &bo, &err))
 		return usage_error ("%s", err->message);
 	if (o->both_ways) {
-		if ((rc = plan_both_ways (o, cfg, &reverse, labels)))
+		if ((rc = plan_both_ways (o, cfg, &reverse, &forward, &backward)))
 			return rc;
 		bo.reverse_cfg = reverse;
-		bo.labels[0] = labels[0];
-		bo.labels[1] = labels[1];
+		bo.labels[0] = forward;
+		bo.labels[1] = backward;
 	}
 	if (o->tui) {
 		if (o->both_ways)
