@@ -62,6 +62,10 @@ gboolean mwb_backend_validate (const MwbBackendClass *klass, const MwbScenario *
 /* The registry of backends compiled in. */
 const MwbBackendClass *mwb_backend_lookup (const char *name);
 extern const MwbBackendClass mwb_qemu_backend;
+/* The QEMU binary role ("src", "dst") runs, as given or looked up (not yet
+ * searched in PATH); whence names where it came from ("--qemu-dst",
+ * "QTEST_QEMU_BINARY_SRC", "the default"). */
+const char *mwb_qemu_binary (const MwbRunConfig *cfg, const char *role, const char **whence);
 
 /* One execution of a step. */
 const MwbStep *mwb_step_run_step (MwbStepRun *sr);

@@ -508,18 +508,10 @@ caps_args (MwbStepRun *sr)
 static JsonNode *
 params_args (MwbStepRun *sr)
 {
-	const MwbStep *step = mwb_step_run_step (sr);
-	JsonObject *o = json_object_new ();
-	JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+	static const char *const skip[] = { "role", NULL };
+	JsonNode *n = qemu_command_args (sr, skip, NULL);
 
-	for (guint i = 0; i < step->args->len; i++) {
-		const char *k = g_array_index (step->args, MwbArg, i).key;
-
-		if (!is_engine_arg (k))
-			json_object_set_member (o, k, value_node (mwb_step_run_arg (sr, k)));
-	}
-	json_node_take_object (n, o);
-	return n;
+	return n ? n : json_node_init_object (json_node_alloc (), json_object_new ());
 }
 
 static void
@@ -1056,8 +1048,8 @@ static const MwbActionDef qemu_actions[] = {
 
 /* --qemu-src/--qemu-dst, --qemu, then the variables migration-test users
  * already set. */
-static const char *
-find_qemu (const MwbRunConfig *cfg, const char *role, const char **whence)
+const char *
+mwb_qemu_binary (const MwbRunConfig *cfg, const char *role, const char **whence)
 {
 	gboolean src = g_str_equal (role, "src");
 	const char *env_role = src ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST";
@@ -1162,7 +1154,7 @@ qemu_create (MwbRunner *runner, GError **error)
 	for (guint i = 0; i < 2; i++) {
 		const char *role = i ? "dst" : "src";
 		const char *whence;
-		const char *bin = find_qemu (cfg, role, &whence);
+		const char *bin = mwb_qemu_binary (cfg, role, &whence);
 
 		g_free (found);
 		found = g_find_program_in_path (bin);

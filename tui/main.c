@@ -236,23 +236,6 @@ cmd_list (Opts *o)
 	return 0;
 }
 
-/* Which binary each side uses, as the backend will pick it. */
-static const char *
-side_binary (Opts *o, gboolean src)
-{
-	const char *e;
-
-	if (src ? o->qemu_src : o->qemu_dst)
-		return src ? o->qemu_src : o->qemu_dst;
-	if (o->qemu)
-		return o->qemu;
-	if ((e = g_getenv (src ? "QTEST_QEMU_BINARY_SRC" : "QTEST_QEMU_BINARY_DST")) && *e)
-		return e;
-	if ((e = g_getenv ("QTEST_QEMU_BINARY")) && *e)
-		return e;
-	return "qemu-system-x86_64";
-}
-
 static char *
 qemu_label (const char *bin)
 {
@@ -264,9 +247,11 @@ qemu_label (const char *bin)
 
 /* --both-ways: the same configuration with the two binaries swapped. */
 static int
-plan_both_ways (Opts *o, MwbRunConfig *cfg, MwbRunConfig **reverse, char **forward, char **backward)
+plan_both_ways (MwbRunConfig *cfg, MwbRunConfig **reverse, char **forward, char **backward)
 {
-	const char *src = side_binary (o, TRUE), *dst = side_binary (o, FALSE);
+	const char *whence;
+	g_autofree char *src = g_strdup (mwb_qemu_binary (cfg, "src", &whence));
+	g_autofree char *dst = g_strdup (mwb_qemu_binary (cfg, "dst", &whence));
 	g_autofree char *a = NULL, *b = NULL;
 
 	if (g_str_equal (src, dst))
@@ -326,7 +311,7 @@ cmd_run (Opts *o)
 	if (!mwb_batch_check_breaks (sel, &bo, &err))
 		return usage_error ("%s", err->message);
 	if (o->both_ways) {
-		if ((rc = plan_both_ways (o, cfg, &reverse, &forward, &backward)))
+		if ((rc = plan_both_ways (cfg, &reverse, &forward, &backward)))
 			return rc;
 		bo.reverse_cfg = reverse;
 		bo.labels[0] = forward;
