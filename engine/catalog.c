@@ -105,34 +105,26 @@ mwb_catalog_select (GPtrArray *catalog, const char *const *paths, const char *co
 	for (const char *const *p = paths; p && *p; p++) {
 		gboolean found = FALSE;
 
-		if (**p != '/') {
-			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
-				     "scenario paths start with '/', not '%s'", *p);
-			return NULL;
-		}
 		for (guint i = 0; i < catalog->len; i++)
 			if (g_str_equal (((MwbScenario *) catalog->pdata[i])->path, *p))
 				found = TRUE;
 		if (!found) {
 			g_set_error (error, MWB_ERROR, MWB_ERROR_NOT_FOUND,
-				     "unknown scenario path '%s' (see 'mwb list')", *p);
+				     "unknown scenario path '%s' (see 'mwb list')%s", *p,
+				     **p != '/' ? "; migration-test's paths start with '/'" : "");
 			return NULL;
 		}
 	}
 	for (const char *const *p = prefixes; p && *p; p++) {
 		gboolean found = FALSE;
 
-		if (**p != '/') {
-			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
-				     "path prefixes start with '/', not '%s'", *p);
-			return NULL;
-		}
 		for (guint i = 0; i < catalog->len; i++)
 			if (mwb_path_has_prefix (((MwbScenario *) catalog->pdata[i])->path, *p))
 				found = TRUE;
 		if (!found) {
 			g_set_error (error, MWB_ERROR, MWB_ERROR_NOT_FOUND,
-				     "no scenario path under '%s' (see 'mwb list')", *p);
+				     "no scenario path under '%s' (see 'mwb list')%s", *p,
+				     **p != '/' ? "; migration-test's paths start with '/'" : "");
 			return NULL;
 		}
 	}

@@ -188,6 +188,7 @@ mwb_proc_spawn (const MwbProcSpec *spec, GError **error)
 	g_autofree char *out_path = NULL;
 	g_autofree char *err_path = NULL;
 	int out_fd = -1, err_fd = -1;
+	g_auto (GStrv) envp = NULL;
 	MwbProc *p;
 
 	if (spec->wrap && *spec->wrap) {
@@ -210,13 +211,24 @@ mwb_proc_spawn (const MwbProcSpec *spec, GError **error)
 		g_string_append_printf (cmd, "%s%s", i ? " " : "", q);
 	}
 
+	if (spec->env_add) {
+		envp = g_get_environ ();
+		for (guint i = 0; spec->env_add[i]; i++) {
+			const char *eq = strchr (spec->env_add[i], '=');
+			g_autofree char *name = eq ? g_strndup (spec->env_add[i], eq - spec->env_add[i]) : NULL;
+
+			if (name)
+				envp = g_environ_setenv (envp, name, eq + 1, TRUE);
+		}
+	}
 	p = g_new0 (MwbProc, 1);
 	p->name = g_strdup (spec->name);
 	p->cmdline = g_strdup (cmd->str);
 	p->on_line = spec->on_line;
 	p->on_exit = spec->on_exit;
 	p->data = spec->data;
-	if (!g_spawn_async_with_pipes_and_fds (NULL, (const char *const *) argv->pdata, NULL,
+	if (!g_spawn_async_with_pipes_and_fds (spec->cwd, (const char *const *) argv->pdata,
+					       (const char *const *) envp,
 					       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
 					       | G_SPAWN_STDIN_FROM_DEV_NULL,
 					       child_setup, GINT_TO_POINTER (getpid ()), -1, -1, -1, NULL, NULL, 0,

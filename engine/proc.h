@@ -18,6 +18,8 @@ typedef struct {
 	const char *const *argv;
 	const char *wrap;		/* shell words put in front of argv, or NULL */
 	const char *output_base;	/* writes OUTPUT_BASE.stdout / .stderr, or NULL */
+	const char *cwd;		/* working directory, or NULL: mwb's */
+	const char *const *env_add;	/* "NAME=VALUE" set on top of mwb's environment */
 	MwbProcLineFunc on_line;
 	MwbProcExitFunc on_exit;
 	gpointer data;

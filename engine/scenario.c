@@ -37,6 +37,65 @@ arg_array_new (void)
 	return a;
 }
 
+MwbStep *
+mwb_step_copy (const MwbStep *step)
+{
+	MwbStep *c = g_new0 (MwbStep, 1);
+
+	*c = *step;
+	c->name = g_strdup (step->name);
+	c->action = g_strdup (step->action);
+	c->about = g_strdup (step->about);
+	c->expect_match = g_strdup (step->expect_match);
+	c->args = arg_array_new ();
+	for (guint i = 0; i < step->args->len; i++)
+		mwb_step_set_arg (c, g_array_index (step->args, MwbArg, i).key,
+				  g_array_index (step->args, MwbArg, i).value);
+	return c;
+}
+
+void
+mwb_step_set_arg (MwbStep *step, const char *key, const char *value)
+{
+	MwbArg a;
+
+	for (guint i = 0; i < step->args->len; i++) {
+		MwbArg *old = &g_array_index (step->args, MwbArg, i);
+
+		if (g_str_equal (old->key, key)) {
+			g_free (old->value);
+			old->value = g_strdup (value);
+			return;
+		}
+	}
+	a.key = g_strdup (key);
+	a.value = g_strdup (value);
+	g_array_append_val (step->args, a);
+}
+
+MwbScenario *
+mwb_scenario_copy_without_steps (const MwbScenario *scn)
+{
+	MwbScenario *c = g_new0 (MwbScenario, 1);
+
+	c->refcount = 1;
+	c->file = g_strdup (scn->file);
+	c->path = g_strdup (scn->path);
+	c->description = g_strdup (scn->description);
+	c->backend = g_strdup (scn->backend);
+	c->params = arg_array_new ();
+	for (guint i = 0; i < scn->params->len; i++) {
+		MwbArg a = {
+			g_strdup (g_array_index (scn->params, MwbArg, i).key),
+			g_strdup (g_array_index (scn->params, MwbArg, i).value),
+		};
+
+		g_array_append_val (c->params, a);
+	}
+	c->steps = g_ptr_array_new_with_free_func (step_free);
+	return c;
+}
+
 MwbScenario *
 mwb_scenario_ref (MwbScenario *scn)
 {
@@ -315,10 +374,11 @@ parse_line (MwbScenario *scn, const char *raw, const char *file, guint line, GEr
 		rest++;
 
 	if (g_str_equal (kw, "path")) {
-		if (rest[0] != '/' || strstr (rest, "//") || g_str_has_suffix (rest, "/")
+		/* migration-test's /x86_64/... or zdtm's zdtm/static/... */
+		if (!rest[0] || strstr (rest, "//") || g_str_has_suffix (rest, "/")
 		    || strpbrk (rest, " \t"))
 			return parse_error (error, file, line,
-					    "path must look like /a/b/c, got '%s'", rest);
+					    "path must look like /a/b/c or a/b/c, got '%s'", rest);
 		return set_once (&scn->path, kw, rest, file, line, error);
 	}
 	if (g_str_equal (kw, "description"))

@@ -36,6 +36,11 @@ MwbScenario *mwb_scenario_ref (MwbScenario *scn);
 void mwb_scenario_unref (MwbScenario *scn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbScenario, mwb_scenario_unref)
 
+/* For backends that transform a scenario's steps (zdtm's variations). */
+MwbScenario *mwb_scenario_copy_without_steps (const MwbScenario *scn);
+MwbStep *mwb_step_copy (const MwbStep *step);
+void mwb_step_set_arg (MwbStep *step, const char *key, const char *value);
+
 int mwb_scenario_find_step (const MwbScenario *scn, const char *name);
 const char *mwb_step_arg (const MwbStep *step, const char *key);
 MwbStep *mwb_scenario_step (const MwbScenario *scn, guint i);
