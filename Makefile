@@ -8,6 +8,7 @@
 #   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
 #   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh
 #   make deps-qemu-next  Debian 13's QEMU 10.0 in $(QEMU_NEXT_PREFIX), for cross-version runs
+#   make deps-criu  a CRIU 4.x that works here (with crit) in $(CRIU_PREFIX) unless the system's does
 
 BUILD    ?= build/default
 CFLAGS   ?= -O2 -g
@@ -26,6 +27,8 @@ DEFAULT_SCENARIO := /x86_64/migration/precopy/unix/plain
 FUZZ_TIME ?= 20
 
 include guestcode/guestcode.mk
+include guestcode/zdtm/zdtm.mk
+include guestcode/nsinit/nsinit.mk
 
 ENGINE_SRC := $(wildcard engine/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/engine/guest-blob.o
@@ -37,10 +40,10 @@ TUI_UNIT_SRC := $(wildcard tui/tests/test-*.c)
 TUI_UNIT_BIN := $(TUI_UNIT_SRC:tui/tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC   := $(wildcard engine/fuzz/fuzz-*.c) $(wildcard tui/tests/fuzz-*.c)
 
-.PHONY: deps-qemu-next all deps run check check-layering unit asan fuzz bench clean
+.PHONY: deps-criu deps-qemu-next all deps run check check-layering unit asan fuzz bench clean
 .DEFAULT_GOAL := all
 
-all: mwb
+all: mwb zdtm build/zdtm/nsinit
 
 mwb: $(BUILD)/mwb
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -95,7 +98,8 @@ check-layering:
 DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
 	libncurses-dev libreadline-dev libunwind-dev \
 	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils \
-	tmux valgrind mandoc gnutls-bin patchelf
+	tmux valgrind mandoc gnutls-bin patchelf python3-protobuf iproute2 iptables strace util-linux
+CRIU_PREFIX ?= /opt/mwb/criu
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -106,11 +110,17 @@ deps:
 	echo "make deps: installing$$missing"; \
 	$(SUDO) apt-get update -q && \
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
+	@CRIU_PREFIX=$(CRIU_PREFIX) scripts/deps-criu.sh
 
 # A second, newer QEMU in a private prefix (its own libc): see scripts/README.md.
 QEMU_NEXT_PREFIX ?= /opt/mwb/qemu-next
 deps-qemu-next:
 	@QEMU_NEXT_PREFIX=$(QEMU_NEXT_PREFIX) scripts/deps-qemu-next.sh
+
+# A CRIU that passes `criu check` here, with crit: the system's, or Debian 13's
+# in a private prefix (scripts/README.md). `make deps` does this too.
+deps-criu:
+	@CRIU_PREFIX=$(CRIU_PREFIX) scripts/deps-criu.sh
 
 # On a terminal the workbench, paused before step 1; otherwise a batch run.
 run: deps

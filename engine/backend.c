@@ -6,6 +6,7 @@
 
 static const MwbBackendClass *const backends[] = {
 	&mwb_qemu_backend,
+	&mwb_criu_backend,
 };
 
 const MwbBackendClass *

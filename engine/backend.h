@@ -45,6 +45,12 @@ typedef struct {
 	GPid (*pid_of) (MwbBackend *be, const char *role);
 	gboolean (*send_command) (MwbBackend *be, const char *role, const char *text,
 				  MwbCommandReplyFunc func, gpointer data, GError **error);
+	/* May be NULL. The scenario as cfg runs it (a new reference): the
+	 * backend may rewrite its steps (zdtm's variations). */
+	MwbScenario *(*plan) (MwbScenario *scn, const MwbRunConfig *cfg);
+	/* May be NULL. A line in the backend's own tool's words for a verdict
+	 * ("Test zdtm/static/env00 FAIL at CRIU dump"), or NULL. */
+	char *(*verdict_line) (const MwbScenario *scn, MwbVerdict verdict, int failed_step);
 } MwbBackendClass;
 
 struct _MwbBackend {
@@ -62,6 +68,7 @@ gboolean mwb_backend_validate (const MwbBackendClass *klass, const MwbScenario *
 /* The registry of backends compiled in. */
 const MwbBackendClass *mwb_backend_lookup (const char *name);
 extern const MwbBackendClass mwb_qemu_backend;
+extern const MwbBackendClass mwb_criu_backend;
 /* The QEMU binary role ("src", "dst") runs, as given or looked up (not yet
  * searched in PATH); whence names where it came from ("--qemu-dst",
  * "QTEST_QEMU_BINARY_SRC", "the default"). */

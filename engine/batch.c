@@ -111,15 +111,17 @@ p_step_state (gpointer ctx, MwbRunner *runner, guint index, MwbStepState state, 
 }
 
 /* Always shown: the inconsistency lines are the verdict's evidence, as in
- * migration-test's stderr, and notices are what the user must know (which
- * machine type a cross-version run uses). The rest only with -v. */
+ * migration-test's stderr, notices are what the user must know (which
+ * machine type a cross-version run uses), and zdtm's lines are what CRIU
+ * developers grep for. The rest only with -v. */
 static void
 p_log (gpointer ctx, MwbRunner *runner, const MwbLogRecord *rec)
 {
 	Batch *b = ctx;
 
 	(void) runner;
-	if (g_str_equal (rec->source, "memcheck") || g_str_equal (rec->source, "notice")) {
+	if (g_str_equal (rec->source, "memcheck") || g_str_equal (rec->source, "notice")
+	    || g_str_equal (rec->source, "zdtm")) {
 		out (b, "        %s\n", rec->text);
 		return;
 	}
@@ -183,6 +185,14 @@ p_verdict (gpointer ctx, MwbRunner *runner, MwbVerdict verdict, int failed_step,
 	if (failed_step >= 0)
 		r->failed_name = g_strdup (mwb_scenario_step (scn, failed_step)->name);
 	g_ptr_array_add (b->results, r);
+	{
+		const MwbBackendClass *klass = mwb_backend_lookup (scn->backend);
+		g_autofree char *line = klass && klass->verdict_line
+			? klass->verdict_line (scn, verdict, failed_step) : NULL;
+
+		if (line)
+			out (b, "%s\n", line);
+	}
 }
 
 static void
@@ -473,8 +483,7 @@ write_junit (Batch *b, const char *file)
 		fprintf (stderr, "mwb: --junit: %s\n", err->message);
 }
 
-/* The run order: each scenario once, or with --both-ways each scenario in
- * one direction and straight after in the other. */
+/* The run order: each scenario once, or once per variant in a row. */
 static void
 plan_runs (Batch *b, GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
 {
@@ -483,13 +492,19 @@ plan_runs (Batch *b, GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatc
 	b->names = g_ptr_array_new_with_free_func (g_free);
 	for (guint i = 0; i < selected->len; i++) {
 		MwbScenario *scn = selected->pdata[i];
+		gboolean varies = opts->n_variants
+			&& (!opts->variant_backend || g_str_equal (opts->variant_backend, scn->backend));
 
-		for (guint k = 0; k < (opts->reverse_cfg ? 2u : 1u); k++) {
+		if (!varies) {
 			g_ptr_array_add (b->scenarios, scn);
-			g_ptr_array_add (b->cfgs, (gpointer) (k ? opts->reverse_cfg : cfg));
-			g_ptr_array_add (b->names, opts->reverse_cfg
-					 ? g_strdup_printf ("%s [%s]", scn->path, opts->labels[k])
-					 : g_strdup (scn->path));
+			g_ptr_array_add (b->cfgs, (gpointer) cfg);
+			g_ptr_array_add (b->names, g_strdup (scn->path));
+			continue;
+		}
+		for (guint k = 0; k < opts->n_variants; k++) {
+			g_ptr_array_add (b->scenarios, scn);
+			g_ptr_array_add (b->cfgs, (gpointer) opts->variants[k]);
+			g_ptr_array_add (b->names, g_strdup_printf ("%s [%s]", scn->path, opts->variant_labels[k]));
 		}
 	}
 }

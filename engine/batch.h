@@ -14,11 +14,15 @@ typedef struct {
 	const char *junit;	/* file, or NULL */
 	const char *const *breaks;	/* step names or 1-based numbers */
 	const char *const *event_breaks;	/* "MIGRATION status=completed", "dst:RESUME" */
-	/* --both-ways: each scenario runs again with this configuration (the
-	 * QEMU binaries swapped); labels[0]/[1] tell the two directions apart
-	 * in names ("PATH [7.2.22->10.0.13]"). */
-	const MwbRunConfig *reverse_cfg;
-	const char *labels[2];
+	/* Each scenario runs once per variant, named "PATH [label]":
+	 * --both-ways gives two (the QEMU binaries swapped: "[7.2.22->10.0.13]"),
+	 * -f h,ns,uns one per zdtm flavor ("[ns]"). With variant_backend set,
+	 * only that backend's scenarios take the variants; the others run once
+	 * with the batch's configuration. */
+	const MwbRunConfig *const *variants;
+	const char *const *variant_labels;
+	guint n_variants;
+	const char *variant_backend;
 } MwbBatchOptions;
 
 /* Checks --break and --break-event against the scenarios: a step that no

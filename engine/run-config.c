@@ -30,6 +30,8 @@ mwb_run_config_free (MwbRunConfig *cfg)
 	g_free (cfg->qemu_bin);
 	g_free (cfg->qemu_src);
 	g_free (cfg->qemu_dst);
+	g_free (cfg->criu_bin);
+	g_free (cfg->flavor);
 	g_hash_table_unref (cfg->wraps);
 	g_ptr_array_unref (cfg->faults);
 	g_free (cfg);
@@ -48,6 +50,8 @@ mwb_run_config_copy (const MwbRunConfig *cfg)
 	c->qemu_bin = g_strdup (cfg->qemu_bin);
 	c->qemu_src = g_strdup (cfg->qemu_src);
 	c->qemu_dst = g_strdup (cfg->qemu_dst);
+	c->criu_bin = g_strdup (cfg->criu_bin);
+	c->flavor = g_strdup (cfg->flavor);
 	c->wraps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_iter_init (&it, cfg->wraps);
 	while (g_hash_table_iter_next (&it, &k, &v))

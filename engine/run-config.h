@@ -10,6 +10,23 @@ typedef enum {
 	MWB_KEEP_NEVER,
 } MwbKeep;
 
+/* zdtm.py's variations: how a checkpoint/restore scenario's steps are
+ * transformed (engine/criu-plan.c). */
+typedef struct {
+	gboolean nocr;		/* no checkpoint/restore at all */
+	gboolean norst;		/* dump --leave-running, no restore */
+	guint iters;		/* dump/restore cycles (0: 1) */
+	guint pre;		/* pre-dumps before each dump */
+	gboolean snaps;		/* dumps with --leave-running --track-mem */
+	gboolean page_server;
+	gboolean lazy_pages;
+	gboolean remote_lazy_pages;
+	gboolean sibling;	/* restore --restore-sibling */
+	gboolean stop;		/* --leave-stopped; the tree must be in state T */
+	gboolean dedup;		/* --auto-dedup */
+	int fault;		/* --fault criu=N: CRIU_FAULT=N; 0: none */
+} MwbCriuVariation;
+
 typedef struct {
 	char *workdir;		/* parent of run directories; NULL: $TMPDIR */
 	MwbKeep keep;
@@ -29,6 +46,9 @@ typedef struct {
 	double timeout_s;	/* whole-scenario limit; 0: none */
 	double step_timeout_scale;	/* multiplies every step timeout (slow hosts, valgrind) */
 	gboolean verbose;
+	char *criu_bin;		/* --criu; NULL: MWB_CRIU, the private prefix, PATH */
+	char *flavor;		/* zdtm's h, ns, uns; NULL: the test's first */
+	MwbCriuVariation criu;
 } MwbRunConfig;
 
 MwbRunConfig *mwb_run_config_new (void);

@@ -155,11 +155,12 @@ MwbRunner *
 mwb_runner_new (MwbScenario *scn, const MwbBackendClass *klass, const MwbRunConfig *cfg)
 {
 	MwbRunner *r = g_new0 (MwbRunner, 1);
-	guint n = scn->steps->len;
+	guint n;
 
-	r->scn = mwb_scenario_ref (scn);
+	r->scn = klass && klass->plan && cfg ? klass->plan (scn, cfg) : mwb_scenario_ref (scn);
 	r->klass = klass;
 	r->cfg = cfg;
+	n = r->scn->steps->len;
 	r->sinks = g_array_new (FALSE, FALSE, sizeof (Sink));
 	r->states = g_new0 (MwbStepState, n);
 	r->durations = g_new0 (double, n);

@@ -28,8 +28,11 @@ static const char usage_text[] =
 	"                [--guest-mem SIZE] [--multifd-channels N] [--max-bandwidth RATE]\n"
 	"                [--downtime-limit MS] [--live on|off] [--break STEP] [--break-event SPEC]\n"
 	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
+	"                [--criu BIN] [-f h,ns,uns] [--nocr] [--norst] [--iters N] [--pre N]\n"
+	"                [--snaps] [--page-server] [--lazy-pages] [--remote-lazy-pages]\n"
+	"                [--sibling] [--stop] [--dedup]\n"
 	"                [--scenarios DIR]\n"
-	"       mwb inspect FILE [--json | --page ADDR]\n"
+	"       mwb inspect FILE|DIR [--json | --page ADDR]\n"
 	"       mwb actions\n"
 	"       mwb keys [--keymap NAME|FILE] [--mdoc]\n"
 	"       mwb --version\n"
@@ -86,6 +89,12 @@ typedef struct {
 	gboolean mdoc;
 	gboolean json;
 	char *page;
+	/* CRIU: zdtm.py's spellings */
+	char *criu;
+	char *flavors;
+	gboolean nocr, norst, snaps, page_server, lazy_pages, remote_lazy_pages, sibling, stop, dedup;
+	int iters;
+	int pre;
 } Opts;
 
 static void
@@ -110,10 +119,14 @@ opts_clear (Opts *o)
 	g_strfreev (o->event_breaks);
 	g_free (o->keymap);
 	g_free (o->page);
+	g_free (o->criu);
+	g_free (o->flavors);
 }
 
-static const char *const known_faults[] = { "dst-write", "kill-dst", "corrupt-stream", NULL };
-static const char *const known_roles[] = { "src", "dst", NULL };
+static const char *const known_faults[] = {
+	"dst-write", "kill-dst", "corrupt-stream", "tamper-image", "criu=N", NULL,
+};
+static const char *const known_roles[] = { "src", "dst", "criu", NULL };
 
 static int
 build_config (Opts *o, MwbRunConfig *cfg)
@@ -144,13 +157,54 @@ build_config (Opts *o, MwbRunConfig *cfg)
 		g_autofree char *role = eq ? g_strndup (*w, eq - *w) : NULL;
 
 		if (!role || !g_strv_contains (known_roles, role) || !eq[1])
-			return usage_error ("--wrap takes ROLE=PREFIX with ROLE src or dst, not '%s'", *w);
+			return usage_error ("--wrap takes ROLE=PREFIX with ROLE src, dst or criu, not '%s'", *w);
 		g_hash_table_insert (cfg->wraps, g_steal_pointer (&role), g_strdup (eq + 1));
 	}
 	for (char **f = o->faults; f && *f; f++) {
-		if (!g_strv_contains (known_faults, *f))
-			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst, corrupt-stream)", *f);
+		if (g_str_has_prefix (*f, "criu=")) {
+			char *end = NULL;
+			guint64 n = g_ascii_strtoull (*f + 5, &end, 10);
+
+			if (end == *f + 5 || *end || n < 1 || n > 100000)
+				return usage_error ("--fault criu=N takes CRIU's fault number (CRIU_FAULT), not '%s'", *f);
+			cfg->criu.fault = (int) n;
+			continue;
+		}
+		if (!g_strv_contains (known_faults, *f) || g_str_equal (*f, "criu=N"))
+			return usage_error ("unknown --fault '%s' (known: dst-write, kill-dst, corrupt-stream, "
+					    "tamper-image, criu=N)", *f);
 		g_ptr_array_add (cfg->faults, g_strdup (*f));
+	}
+	if (o->iters < 0 || o->iters > 100)
+		return usage_error ("--iters takes 1 to 100 dump/restore cycles, not %d", o->iters);
+	if (o->pre < 0 || o->pre > 100)
+		return usage_error ("--pre takes 0 to 100 pre-dumps, not %d", o->pre);
+	if (o->nocr && (o->norst || o->iters || o->pre || o->snaps || o->page_server || o->lazy_pages
+			|| o->remote_lazy_pages || o->sibling || o->stop || o->dedup))
+		return usage_error ("--nocr runs no checkpoint/restore: it takes no other C/R variation");
+	if (o->norst && (o->lazy_pages || o->remote_lazy_pages || o->sibling))
+		return usage_error ("--norst restores nothing: --lazy-pages, --remote-lazy-pages and --sibling need a restore");
+	if (o->lazy_pages && o->remote_lazy_pages)
+		return usage_error ("--lazy-pages and --remote-lazy-pages: choose one");
+	if (o->page_server && o->remote_lazy_pages)
+		return usage_error ("--remote-lazy-pages serves pages from the dump itself: no --page-server with it");
+	cfg->criu.nocr = o->nocr;
+	cfg->criu.norst = o->norst;
+	cfg->criu.iters = (guint) o->iters;
+	cfg->criu.pre = (guint) o->pre;
+	cfg->criu.snaps = o->snaps;
+	cfg->criu.page_server = o->page_server;
+	cfg->criu.lazy_pages = o->lazy_pages;
+	cfg->criu.remote_lazy_pages = o->remote_lazy_pages;
+	cfg->criu.sibling = o->sibling;
+	cfg->criu.stop = o->stop;
+	cfg->criu.dedup = o->dedup;
+	if (o->criu) {
+		g_autofree char *found = g_find_program_in_path (o->criu);
+
+		if (!found)
+			return usage_error ("--criu %s: not found or not executable", o->criu);
+		cfg->criu_bin = g_strdup (o->criu);
 	}
 	{
 		const char *env = g_getenv ("QTEST_QEMU_BINARY");
@@ -284,6 +338,10 @@ cmd_run (Opts *o)
 	g_autoptr (MwbRunConfig) reverse = NULL;
 	g_autofree char *forward = NULL;
 	g_autofree char *backward = NULL;
+	const MwbRunConfig *both_cfgs[2];
+	const char *both_labels[2];
+	g_autoptr (GPtrArray) flavor_cfgs = NULL;
+	g_auto (GStrv) flavor_labels = NULL;
 	MwbBatchOptions bo = { 0 };
 
 	if ((rc = build_config (o, cfg)))
@@ -313,9 +371,50 @@ cmd_run (Opts *o)
 	if (o->both_ways) {
 		if ((rc = plan_both_ways (cfg, &reverse, &forward, &backward)))
 			return rc;
-		bo.reverse_cfg = reverse;
-		bo.labels[0] = forward;
-		bo.labels[1] = backward;
+		both_cfgs[0] = cfg;
+		both_cfgs[1] = reverse;
+		both_labels[0] = forward;
+		both_labels[1] = backward;
+		bo.variants = both_cfgs;
+		bo.variant_labels = both_labels;
+		bo.n_variants = 2;
+	}
+	if (o->flavors) {
+		g_auto (GStrv) list = g_strsplit (o->flavors, ",", -1);
+		static const char *const known[] = { "h", "ns", "uns", NULL };
+
+		if (o->both_ways)
+			return usage_error ("-f (zdtm flavors) and --both-ways (QEMU directions) do not go together");
+		flavor_cfgs = g_ptr_array_new_with_free_func ((GDestroyNotify) mwb_run_config_free);
+		for (guint i = 0; list[i]; i++) {
+			MwbRunConfig *c;
+
+			if (!g_strv_contains (known, list[i]))
+				return usage_error ("-f takes zdtm's flavors h, ns, uns (comma-separated), not '%s'", list[i]);
+			for (guint j = 0; j < i; j++)
+				if (g_str_equal (list[j], list[i]))
+					return usage_error ("-f: flavor '%s' given twice", list[i]);
+			c = mwb_run_config_copy (cfg);
+			c->flavor = g_strdup (list[i]);
+			g_ptr_array_add (flavor_cfgs, c);
+		}
+		if (flavor_cfgs->len == 1) {
+			/* one flavor: no "[ns]" in every name */
+			cfg->flavor = g_strdup (list[0]);
+		} else {
+			g_ptr_array_add (flavor_cfgs, NULL);
+			bo.variants = (const MwbRunConfig *const *) flavor_cfgs->pdata;
+			bo.variant_labels = (const char *const *) list;
+			bo.n_variants = flavor_cfgs->len - 1;
+			bo.variant_backend = "criu";
+		}
+		if (o->tui && flavor_cfgs->len > 2)
+			return usage_error ("--tui opens one run; give one flavor with -f");
+		if (flavor_cfgs->len > 1) {
+			g_strfreev (flavor_labels);
+			flavor_labels = g_steal_pointer (&list);
+			bo.variant_labels = (const char *const *) flavor_labels;
+		}
 	}
 	if (o->tui) {
 		if (o->both_ways)
@@ -445,7 +544,8 @@ main (int argc, char **argv)
 		  "on|off" },
 		{ "wrap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.wraps, "Run ROLE under a prefix command",
 		  "ROLE=PREFIX" },
-		{ "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults, "Inject a fault: dst-write, kill-dst",
+		{ "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.faults,
+		  "Inject a fault: dst-write, kill-dst, corrupt-stream, tamper-image, criu=N",
 		  "SPEC" },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout, "Limit each scenario to SECONDS", "SECONDS" },
 		{ "timeout-scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout_scale,
@@ -464,6 +564,21 @@ main (int argc, char **argv)
 		{ "mdoc", 0, 0, G_OPTION_ARG_NONE, &o.mdoc, "keys: print the default key table as mdoc", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "inspect: print the whole structure as JSON", NULL },
 		{ "page", 0, 0, G_OPTION_ARG_STRING, &o.page, "inspect: print the guest page at ADDR", "ADDR" },
+		{ "criu", 0, 0, G_OPTION_ARG_FILENAME, &o.criu, "criu binary (else MWB_CRIU, /opt/mwb/criu, PATH)", "BIN" },
+		{ "flavor", 'f', 0, G_OPTION_ARG_STRING, &o.flavors,
+		  "zdtm flavors to run each CRIU test in: h, ns, uns (comma-separated)", "LIST" },
+		{ "nocr", 0, 0, G_OPTION_ARG_NONE, &o.nocr, "CRIU: no checkpoint/restore at all", NULL },
+		{ "norst", 0, 0, G_OPTION_ARG_NONE, &o.norst, "CRIU: dump --leave-running, no restore", NULL },
+		{ "iters", 0, 0, G_OPTION_ARG_INT, &o.iters, "CRIU: dump/restore cycles", "N" },
+		{ "pre", 0, 0, G_OPTION_ARG_INT, &o.pre, "CRIU: pre-dumps before each dump", "N" },
+		{ "snaps", 0, 0, G_OPTION_ARG_NONE, &o.snaps, "CRIU: snapshots (dump --leave-running --track-mem)", NULL },
+		{ "page-server", 0, 0, G_OPTION_ARG_NONE, &o.page_server, "CRIU: dump through criu page-server", NULL },
+		{ "lazy-pages", 0, 0, G_OPTION_ARG_NONE, &o.lazy_pages, "CRIU: restore with the lazy-pages daemon", NULL },
+		{ "remote-lazy-pages", 0, 0, G_OPTION_ARG_NONE, &o.remote_lazy_pages,
+		  "CRIU: lazy pages fetched from the dump's page server", NULL },
+		{ "sibling", 0, 0, G_OPTION_ARG_NONE, &o.sibling, "CRIU: restore --restore-sibling", NULL },
+		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "CRIU: --leave-stopped; the tree must be stopped", NULL },
+		{ "dedup", 0, 0, G_OPTION_ARG_NONE, &o.dedup, "CRIU: dump --auto-dedup", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
