@@ -4,11 +4,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <readline/readline.h>
 
 #include "hexfmt.h"
+#include "proc.h"
 #include "tui.h"
+
+/* pane-viewer.c; belongs in tui.h with the other pane_viewer_ calls. */
 
 typedef enum {
 	COMPLETE_NONE,
@@ -18,6 +22,7 @@ typedef enum {
 	COMPLETE_SET,		/* option names */
 	COMPLETE_TAB,		/* log tabs */
 	COMPLETE_BLOCK,		/* the viewer's RAM blocks, as the second argument */
+	COMPLETE_CRIT,		/* show|x, then run-dir files or directories, then ps|fds|mems|rss */
 } Completion;
 
 typedef struct {
@@ -156,6 +161,84 @@ cmd_open (MwbTui *t, const char *args)
 		tui_message (t, MWB_C_FAIL, "%s", err->message);
 		return;
 	}
+	tui_focus (t, t->viewer);
+}
+
+/* crit: $MWB_CRIT, else mwb's own CRIU prefix's, else crit in PATH. */
+static const char *
+crit_binary (void)
+{
+	const char *env = g_getenv ("MWB_CRIT");
+
+	if (env && *env)
+		return env;
+	if (g_file_test ("/opt/mwb/criu/bin/crit", G_FILE_TEST_IS_EXECUTABLE))
+		return "/opt/mwb/criu/bin/crit";
+	return "crit";
+}
+
+/* What crit said last on stderr: a Python traceback ends with the error. */
+static char *
+last_line (const char *text)
+{
+	g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+	for (guint n = g_strv_length (lines); n-- > 0;)
+		if (*g_strstrip (lines[n]))
+			return g_strdup (lines[n]);
+	return g_strdup ("");
+}
+
+#define CRIT_TIMEOUT_MS 30000
+
+/* ":crit show FILE", ":crit x DIR ps|fds|mems|rss": crit's output in the
+ * viewer as text, relative names in the run directory as for :open. */
+static void
+cmd_crit (MwbTui *t, const char *args)
+{
+	static const char *const explore[] = { "ps", "fds", "mems", "rss" };
+	g_auto (GStrv) words = g_strsplit_set (args, " \t", -1);
+	g_autoptr (GPtrArray) w = g_ptr_array_new ();
+	g_autoptr (GError) err = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *errs = NULL;
+	g_autofree char *title = NULL;
+	const char *argv[6] = { crit_binary () };
+	int status = 0;
+	gboolean x;
+
+	for (guint i = 0; words[i]; i++)
+		if (*words[i])
+			g_ptr_array_add (w, words[i]);
+	x = w->len > 0 && strcmp (w->pdata[0], "x") == 0;
+	if (w->len == 0 || (!x && strcmp (w->pdata[0], "show") != 0) || w->len != (x ? 3u : 2u)
+	    || (x && !g_strv_contains (explore, w->pdata[2]))) {
+		tui_message (t, MWB_C_FAIL, "crit show FILE | crit x DIR ps|fds|mems|rss");
+		return;
+	}
+	if (!tui_need_runner (t))
+		return;
+	path = g_path_is_absolute (w->pdata[1]) ? g_strdup (w->pdata[1])
+		: g_build_filename (mwb_runner_run_dir (t->runner), (const char *) w->pdata[1], NULL);
+	argv[1] = w->pdata[0];
+	argv[2] = path;
+	argv[3] = x ? w->pdata[2] : NULL;
+	if (!mwb_run_sync (argv, NULL, CRIT_TIMEOUT_MS, &out, &errs, &status, &err)) {
+		tui_message (t, MWB_C_FAIL, "crit: %s", err->message);
+		return;
+	}
+	if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+		g_autofree char *why = mwb_describe_wait_status (status);
+		g_autofree char *line = last_line (errs);
+
+		tui_message (t, MWB_C_FAIL, "crit %s %s: %s%s%s", argv[1], (const char *) w->pdata[1], why,
+			     *line ? ": " : "", line);
+		return;
+	}
+	title = g_strdup_printf ("crit %s %s%s%s", argv[1], (const char *) w->pdata[1], x ? " " : "",
+				 x ? (const char *) w->pdata[2] : "");
+	pane_viewer_show_text (t->viewer, title, out, strlen (out));
 	tui_focus (t, t->viewer);
 }
 
@@ -408,6 +491,7 @@ static const Command commands[] = {
 	{ "restart", "", "stop everything and start again (with new wraps)", cmd_restart, COMPLETE_NONE },
 	{ "abort", "", "abort the run", cmd_abort, COMPLETE_NONE },
 	{ "open", "FILE", "show a run-dir file in the viewer (hexdump when binary)", cmd_open, COMPLETE_FILE },
+	{ "crit", "show FILE | x DIR ps|fds|mems|rss", "show what CRIU's crit says of an image or a dump directory, in the viewer", cmd_crit, COMPLETE_CRIT },
 	{ "goto", "OFFSET", "viewer: go to an offset (0x1f0, 4096, +16, -0x10, end) or a text line", cmd_goto, COMPLETE_NONE },
 	{ "page", "ADDR [BLOCK]", "viewer: go to the record that last sent the guest page at ADDR (pc.ram unless BLOCK)", cmd_page, COMPLETE_BLOCK },
 	{ "search", "TEXT", "search the focused pane (x:de ad for bytes in the viewer)", cmd_search, COMPLETE_NONE },
@@ -424,12 +508,16 @@ static const Command commands[] = {
 	{ "quit", "", "stop every process and quit", cmd_quit, COMPLETE_NONE },
 };
 
-/* Unique prefixes work too (":c", ":q"), as in gdb. */
+/* Unique prefixes work too (":c", ":q"), as in gdb; ":c" stays continue
+ * now that crit starts with c too. */
 static const Command *
 find_command (const char *name)
 {
 	const Command *found = NULL;
 	gsize len = strlen (name);
+
+	if (strcmp (name, "c") == 0)
+		name = "continue";
 
 	for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
 		if (strcmp (commands[i].name, name) == 0)
@@ -535,10 +623,10 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 	c = find_command (first);
 	if (!c)
 		return NULL;
-	/* Only the first argument completes (page's block: only the second);
-	 * qmp's JSON is the user's. */
+	/* Only the first argument completes (page's block: only the second;
+	 * crit's all three); qmp's JSON is the user's. */
 	if ((strchr (sp + strspn (sp, " "), ' ') != NULL) != (c->completes == COMPLETE_BLOCK)
-	    && c->completes != COMPLETE_SET)
+	    && c->completes != COMPLETE_SET && c->completes != COMPLETE_CRIT)
 		return NULL;
 	switch (c->completes) {
 	case COMPLETE_STEP:
@@ -550,8 +638,13 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 			add (((MwbStep *) t->scn->steps->pdata[i])->name);
 		break;
 	case COMPLETE_ROLE:
-		add ("src");
-		add ("dst");
+		if (t->scn && g_str_equal (t->scn->backend, "criu")) {
+			add ("criu");
+			add ("test");
+		} else {
+			add ("src");
+			add ("dst");
+		}
 		break;
 	case COMPLETE_FILE:
 		if (t->mode == MWB_MODE_RUN) {
@@ -575,6 +668,41 @@ command_complete (MwbTui *t, const char *text, int start, const char *line)
 		for (guint i = 0; i < mwb_logbook_n_views (t->log); i++)
 			add (mwb_logbook_view (t->log, i)->name);
 		break;
+	case COMPLETE_CRIT: {
+		g_auto (GStrv) words = g_strsplit_set (line, " ", -1);
+		guint arg = 0;
+		int at = 0;
+
+		/* Which argument the cursor is in: words that end before it. */
+		for (guint i = 0; words[i]; at += (int) strlen (words[i]) + 1, i++)
+			if (*words[i] && at + (int) strlen (words[i]) < start)
+				arg++;
+		if (arg == 1) {
+			add ("show");
+			add ("x");
+		} else if (arg == 2 && t->mode == MWB_MODE_RUN) {
+			g_autoptr (GPtrArray) names = pane_files_names (t->files);
+			gboolean x = words[1] && strcmp (words[1], "x") == 0;
+			g_autoptr (GHashTable) dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+			for (guint i = 0; i < names->len; i++) {
+				g_autofree char *dir = g_path_get_dirname (names->pdata[i]);
+
+				if (!x)
+					add (names->pdata[i]);
+				else if (strcmp (dir, ".") != 0 && g_hash_table_add (dirs, g_strdup (dir)))
+					add (dir);
+			}
+			if (x)
+				add (".");
+		} else if (arg == 3) {
+			add ("ps");
+			add ("fds");
+			add ("mems");
+			add ("rss");
+		}
+		break;
+	}
 	case COMPLETE_BLOCK:
 		if (t->viewer) {
 			g_autoptr (GPtrArray) names = pane_viewer_ram_blocks (t->viewer);

@@ -194,6 +194,8 @@ const char *pane_files_selected (MwbPane *p);
 GPtrArray *pane_files_names (MwbPane *p);
 MwbPane *pane_viewer_new (MwbTui *t);
 gboolean pane_viewer_open (MwbPane *p, const char *path, GError **error);
+/* Shows text that is no file (crit's output) under a title. */
+gboolean pane_viewer_show_text (MwbPane *p, const char *title, const char *text, gsize len);
 gboolean pane_viewer_goto (MwbPane *p, const char *where, GError **error);
 /* Moves the cursor to the record that last sent the guest page holding
  * ADDR ("ADDR [BLOCK]"), in a migration stream. */
