@@ -151,6 +151,7 @@ FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
 FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c engine/run-config.c
 FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
 FUZZ_DEPS_fuzz-stream := engine/stream.c engine/stream-print.c
+FUZZ_DEPS_fuzz-criu-image := engine/criu-image.c engine/criu-image-print.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c
 

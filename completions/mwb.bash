@@ -69,8 +69,10 @@ _mwb()
 	local run_opts='-p --path -r --prefix -a --all -v --verbose --tui --keymap --sbs --keep-going
 		--keep --workdir --accel --qemu --qemu-src --qemu-dst --both-ways --wrap --fault --timeout
 		--timeout-scale --guest-mem --multifd-channels --max-bandwidth --downtime-limit --live
-		-b --break --break-event --tap --junit --scenarios --help'
-	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios'
+		-b --break --break-event --tap --junit --scenarios --help
+		--criu -f --flavor --nocr --norst --iters --pre --snaps --page-server --lazy-pages
+		--remote-lazy-pages --sibling --stop --dedup'
+	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios|--criu|-f|--flavor|--iters|--pre'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
@@ -156,7 +158,7 @@ _mwb()
 				local role=${cur%%=*}
 				_mwb_reply "$(compgen -c -- "${cur#*=}" | sort -u)" "${cur#*=}" "$pre$role="
 			else
-				_mwb_reply $'src=\ndst=' "$cur" "$pre"
+				_mwb_reply $'src=\ndst=\ncriu=' "$cur" "$pre"
 				compopt -o nospace 2>/dev/null
 			fi
 			;;
@@ -184,6 +186,14 @@ _mwb()
 			;;
 		--downtime-limit)
 			_mwb_reply $'300\n1000\n30000' "$cur" "$pre"
+			;;
+		-f | --flavor)
+			_mwb_reply $'h\nns\nuns\nh,ns,uns' "$cur"
+			return 0
+			;;
+		--criu)
+			_mwb_reply "$(compgen -c -- "$cur")" "$cur"
+			return 0
 			;;
 		--live)
 			_mwb_reply $'on\noff' "$cur" "$pre"

@@ -192,6 +192,20 @@ criu_teardown (MwbBackend *mb, GCallback done, gpointer data)
 	}
 	if (be->test_pid > 0 && be->test_pid != be->root_pid)
 		kill (-be->test_pid, SIGKILL);
+	for (guint i = 0; be->dumped_tree && i < be->dumped_tree->len; i++) {
+		int st;
+		gboolean reaped;
+
+		criu_pid_gone (g_array_index (be->dumped_tree, GPid, i), &st, &reaped);
+	}
+	if (be->dumped_root > 0 && be->dumped_root != be->root_pid) {
+		int st;
+		gboolean reaped;
+
+		kill (be->dumped_root, SIGKILL);
+		if (!criu_pid_gone (be->dumped_root, &st, &reaped))
+			waitpid (be->dumped_root, &st, __WALL);
+	}
 	be->deadline_us = g_get_monotonic_time () + TEARDOWN_LIMIT_US;
 	if (on_teardown_tick (be) == G_SOURCE_CONTINUE)
 		be->teardown_timer = g_timeout_add (TEARDOWN_POLL_MS, on_teardown_tick, be);
@@ -208,6 +222,7 @@ criu_destroy (MwbBackend *mb)
 	criu_cmd_free (be->daemon);
 	mwb_proc_free (be->launcher);
 	criu_test_forget (be);
+	g_clear_pointer (&be->dumped_tree, g_array_unref);
 	g_free (criu_sysctls_restore (be));
 	g_ptr_array_unref (be->sysctls);
 	g_free (be->criu);
@@ -271,7 +286,9 @@ criu_vet_pass (MwbBackend *mb, char **why)
 	CriuBackend *be = CB (mb);
 
 	if (mwb_run_config_has_fault (be->cfg, "tamper-image")) {
-		*why = g_strdup ("--fault tamper-image: a tampered pages image was restored and the test still passed");
+		*why = g_strdup (be->tampered
+				 ? "--fault tamper-image: a tampered pages image was restored and the test still passed"
+				 : "--fault tamper-image: no image was tampered with (no restore in this run?)");
 		return FALSE;
 	}
 	return TRUE;

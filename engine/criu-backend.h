@@ -62,8 +62,13 @@ struct _CriuBackend {
 	CriuCmd *cmd;		/* dump/restore/pre-dump in flight */
 	CriuCmd *wait_cmd;	/* the one criu.wait-daemon waits for */
 	GPid dump_pid;		/* the root's pid at the first dump: names the image dir */
+	GPid dumped_root;	/* the tree a dump ends, until it is gone (a remote
+				 * lazy dump keeps it past the restore) */
+	GArray *dumped_tree;	/* GPid: its every process; their zombies come to
+				 * mwb and hold PIDs (as pgid, sid) the restore needs */
 	GPtrArray *sysctls;	/* CriuSysctl*: what teardown restores */
 	guint port;		/* page server port of this run */
+	gboolean tampered;	/* --fault tamper-image fired */
 	/* the step in flight and what it waits for */
 	MwbStepRun *sr;
 	CriuPollCheck poll_check;
@@ -89,8 +94,13 @@ void criu_action_check_stopped (MwbBackend *mb, MwbStepRun *sr);
 /* Host pids of the dumped tree (root first), for --stop checks and :gdb. */
 GArray *criu_tree_pids (CriuBackend *be);
 void criu_test_forget (CriuBackend *be);
+/* A dump will end the tree: remember its processes for criu.wait-gone. */
+void criu_note_dumped_tree (CriuBackend *be);
 /* Is the root of the test tree gone (reaped, or no /proc entry)? */
 gboolean criu_root_gone (CriuBackend *be);
+/* The same for any pid of the tree: reaped if it is mwb's child, or no
+ * longer in /proc (a zombie counts as there: it holds its PID). */
+gboolean criu_pid_gone (GPid pid, int *status, gboolean *reaped);
 
 /* criu-exec.c: criu commands. */
 void criu_action_dump (MwbBackend *mb, MwbStepRun *sr);

@@ -282,11 +282,14 @@ do_dump (CriuBackend *be, MwbStepRun *sr, gboolean pre)
 		 * daemon; the step is over once the tree is dumped. */
 		replace_cmd (&be->daemon, c);
 		c->ready_text = DAEMON_READY;
+		criu_note_dumped_tree (be);
 		criu_daemon_wait_ready (be, c, sr);
 		return;
 	}
 	replace_cmd (&be->cmd, c);
 	mwb_step_run_waiting_for (sr, "criu %s of pid %d", c->what, be->root_pid);
+	if (!pre && !yes (sr, "leave-running"))
+		criu_note_dumped_tree (be);
 }
 
 void
@@ -318,7 +321,9 @@ criu_action_restore (MwbBackend *mb, MwbStepRun *sr)
 		mwb_step_run_error (sr, "nothing was dumped in this run");
 		return;
 	}
-	if (!criu_root_gone (be)) {
+	/* A remote lazy dump keeps the dumped tree until the restore has its
+	 * pages: only a new PID namespace (-f ns, uns) can restore beside it. */
+	if (!be->cfg->criu.remote_lazy_pages && !criu_root_gone (be)) {
 		mwb_step_run_fail (sr, "pid %d still exists: a restore would fail on its PID", be->root_pid);
 		return;
 	}
@@ -473,11 +478,4 @@ criu_action_wait_daemon (MwbBackend *mb, MwbStepRun *sr)
 	be->wait_cmd = c;
 	mwb_step_run_waiting_for (sr, "criu %s (pid %d) to exit", what, mwb_proc_pid (c->proc));
 	criu_poll (be, sr, check_daemon_exit);
-}
-
-void
-criu_action_tamper (MwbBackend *mb, MwbStepRun *sr)
-{
-	(void) mb;
-	mwb_step_run_error (sr, "criu.tamper: not yet");
 }

@@ -18,6 +18,8 @@ typedef struct {
 	GPtrArray *steps;
 	GHashTable *used;	/* step name -> times used */
 	guint prev;		/* the pre-dump or snapshot the next dump builds on, 0: none */
+	gboolean tamper;	/* --fault tamper-image: before the last restore */
+	gboolean last_cycle;
 	const MwbStep *proto;	/* where generated steps say they come from */
 } Plan;
 
@@ -149,8 +151,9 @@ plan_restore (Plan *p, const MwbCriuVariation *v, guint iter)
 	MwbStep *s;
 	g_autoptr (GString) why = g_string_new (NULL);
 
-	s = add_step (p, "gone", "criu.wait-gone",
-		      g_strdup ("Wait until the dumped processes are gone (a restore needs their PIDs)"));
+	if (!v->remote_lazy_pages)
+		add_step (p, "gone", "criu.wait-gone",
+			  g_strdup ("Wait until the dumped processes are gone (a restore needs their PIDs)"));
 	if (v->lazy_pages || v->remote_lazy_pages) {
 		s = add_step (p, "lazy-pages", "criu.lazy-pages",
 			      g_strdup_printf ("Start the `criu lazy-pages` daemon for images %u%s", iter,
@@ -158,6 +161,11 @@ plan_restore (Plan *p, const MwbCriuVariation *v, guint iter)
 		set_argf (s, "iter", "%u", iter);
 		if (v->remote_lazy_pages)
 			mwb_step_set_arg (s, "remote", "yes");
+	}
+	if (p->tamper && p->last_cycle) {
+		s = add_step (p, "tamper", "criu.tamper",
+			      g_strdup_printf ("Flip a byte of the dumped copy of the test's memory pattern in images %u (--fault tamper-image)", iter));
+		set_argf (s, "iter", "%u", iter);
 	}
 	s = add_step (p, "restore", "criu.restore", NULL);
 	set_argf (s, "iter", "%u", iter);
@@ -184,6 +192,8 @@ plan_restore (Plan *p, const MwbCriuVariation *v, guint iter)
 		s = add_step (p, "dump-done", "criu.wait-daemon",
 			      g_strdup ("Wait for the lazy dump to finish serving pages and exit"));
 		mwb_step_set_arg (s, "what", "dump");
+		add_step (p, "gone", "criu.wait-gone",
+			  g_strdup ("Wait until the dumped processes are gone (the lazy dump ends them last)"));
 	}
 	if (v->stop)
 		plan_check_stopped (p, "restore --leave-stopped");
@@ -215,6 +225,7 @@ plan_cycles (Plan *p, const MwbCriuVariation *v)
 			continue;
 		}
 		plan_dump (p, v, img, FALSE, FALSE, v->snaps || v->pre);
+		p->last_cycle = last;
 		plan_restore (p, v, img);
 		img++;
 	}
@@ -264,6 +275,7 @@ criu_plan (MwbScenario *scn, const MwbRunConfig *cfg)
 			continue;
 		/* The scenario's own cycle becomes the variation's. */
 		p.proto = st;
+		p.tamper = mwb_run_config_has_fault (cfg, "tamper-image");
 		plan_cycles (&p, &cfg->criu);
 		planned = TRUE;
 	}

@@ -283,6 +283,11 @@ criu_action_probe (MwbBackend *mb, MwbStepRun *sr)
 			return;
 		}
 	}
+	if (v->remote_lazy_pages && g_str_equal (be->flavor, "h")) {
+		mwb_step_run_skip (sr, "--remote-lazy-pages keeps the dumped tree alive until the restore has "
+				   "every page, and a restore on this host needs its PIDs: run it with -f ns or uns");
+		return;
+	}
 	/* Without room for a whole pipe of pages the remote restore waits 60 s. */
 	if (v->remote_lazy_pages && !sysctl_raise (be, "fs.pipe-max-size", 4 * 1024 * 1024, &err)) {
 		mwb_step_run_skip (sr, "remote lazy pages need fs.pipe-max-size >= 4 MiB: %s", err->message);

@@ -86,6 +86,22 @@ pid_alive (GPid pid)
 }
 
 gboolean
+criu_pid_gone (GPid pid, int *status, gboolean *reaped)
+{
+	int st;
+
+	*reaped = FALSE;
+	if (pid <= 0)
+		return TRUE;
+	if (waitpid (pid, &st, WNOHANG | __WALL) == pid) {
+		*status = st;
+		*reaped = TRUE;
+		return TRUE;
+	}
+	return !pid_alive (pid);
+}
+
+gboolean
 criu_root_gone (CriuBackend *be)
 {
 	if (be->root_pid <= 0)
@@ -488,18 +504,60 @@ poll_done (CriuBackend *be)
 	criu_clear_wait (be);
 }
 
+void
+criu_note_dumped_tree (CriuBackend *be)
+{
+	be->dumped_root = be->root_pid;
+	g_clear_pointer (&be->dumped_tree, g_array_unref);
+	be->dumped_tree = criu_tree_pids (be);
+}
+
+/* The rest of the dumped tree: gone, or reaped now if mwb inherited it. */
+static gboolean
+rest_of_tree_gone (CriuBackend *be, GPid *left)
+{
+	for (guint i = 0; be->dumped_tree && i < be->dumped_tree->len; i++) {
+		GPid p = g_array_index (be->dumped_tree, GPid, i);
+		int st;
+		gboolean reaped;
+
+		if (p != be->dumped_root && !criu_pid_gone (p, &st, &reaped)) {
+			*left = p;
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 check_gone (CriuBackend *be, MwbStepRun *sr)
 {
-	if (!criu_root_gone (be))
-		return FALSE;
-	poll_done (be);
-	if (be->root_reaped) {
-		g_autofree char *how = mwb_describe_wait_status (be->root_status);
+	GPid pid = be->dumped_root;
+	GPid left = 0;
+	int status = 0;
+	gboolean reaped;
 
-		mwb_step_run_ok (sr, "pid %d is gone (%s)", be->root_pid, how);
+	if (!rest_of_tree_gone (be, &left)) {
+		mwb_step_run_waiting_for (sr, "pid %d of the dumped tree to be gone", left);
+		return FALSE;
+	}
+
+	if (pid == be->root_pid) {
+		if (!criu_root_gone (be))
+			return FALSE;
+		reaped = be->root_reaped;
+		status = be->root_status;
+	} else if (!criu_pid_gone (pid, &status, &reaped)) {
+		return FALSE;
+	}
+	poll_done (be);
+	be->dumped_root = 0;
+	if (reaped) {
+		g_autofree char *how = mwb_describe_wait_status (status);
+
+		mwb_step_run_ok (sr, "pid %d is gone (%s)", pid, how);
 	} else {
-		mwb_step_run_ok (sr, "pid %d is gone", be->root_pid);
+		mwb_step_run_ok (sr, "pid %d is gone", pid);
 	}
 	return TRUE;
 }
@@ -509,11 +567,11 @@ criu_action_wait_gone (MwbBackend *mb, MwbStepRun *sr)
 {
 	CriuBackend *be = CB (mb);
 
-	if (be->root_pid <= 0) {
-		mwb_step_run_error (sr, "no test was started");
+	if (!be->dumped_root) {
+		mwb_step_run_error (sr, "no tree was dumped (without --leave-running) since the last wait");
 		return;
 	}
-	mwb_step_run_waiting_for (sr, "pid %d to be gone", be->root_pid);
+	mwb_step_run_waiting_for (sr, "pid %d to be gone", be->dumped_root);
 	criu_poll (be, sr, check_gone);
 }
 

@@ -210,8 +210,8 @@ debug_set_wrap (MwbTui *t, const char *role, const char *prefix, GError **error)
 {
 	g_autofree char *full = NULL;
 
-	if (strcmp (role, "src") != 0 && strcmp (role, "dst") != 0) {
-		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "wrap: the roles are src and dst, not '%s'", role);
+	if (strcmp (role, "src") != 0 && strcmp (role, "dst") != 0 && strcmp (role, "criu") != 0) {
+		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "wrap: the roles are src, dst and criu, not '%s'", role);
 		return FALSE;
 	}
 	if (!*prefix) {

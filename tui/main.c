@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "guard.h"
 #include "qemu-machines.h"
+#include "criu-image-print.h"
 #include "stream-print.h"
 #include "run-config.h"
 #include "workbench.h"
@@ -476,9 +477,21 @@ cmd_inspect (Opts *o, const char *file)
 	char *end = NULL;
 
 	if (!file)
-		return usage_error ("inspect: which file? (mwb inspect FILE [--json | --page ADDR])");
+		return usage_error ("inspect: which file? (mwb inspect FILE|DIR [--json | --page ADDR])");
 	if (o->json && o->page)
 		return usage_error ("inspect: --json and --page do not go together");
+	if (mwb_criu_inspect_is_criu (file)) {
+		int rc;
+
+		if (o->page)
+			return usage_error ("inspect: --page is for QEMU migration streams; %s is CRIU's", file);
+		rc = mwb_criu_inspect (stdout, file, o->json, &err);
+		if (rc < 0 || err) {
+			fprintf (stderr, "mwb: inspect: %s\n", err ? err->message : "failed");
+			return 2;
+		}
+		return rc;
+	}
 	if (o->page) {
 		addr = g_ascii_strtoull (o->page, &end, g_str_has_prefix (o->page, "0x") ? 16 : 0);
 		if (!*o->page || (end && *end))
@@ -568,17 +581,17 @@ main (int argc, char **argv)
 		{ "flavor", 'f', 0, G_OPTION_ARG_STRING, &o.flavors,
 		  "zdtm flavors to run each CRIU test in: h, ns, uns (comma-separated)", "LIST" },
 		{ "nocr", 0, 0, G_OPTION_ARG_NONE, &o.nocr, "CRIU: no checkpoint/restore at all", NULL },
-		{ "norst", 0, 0, G_OPTION_ARG_NONE, &o.norst, "CRIU: dump --leave-running, no restore", NULL },
+		{ "norst", 0, 0, G_OPTION_ARG_NONE, &o.norst, "CRIU: dump leaving the tree running, no restore", NULL },
 		{ "iters", 0, 0, G_OPTION_ARG_INT, &o.iters, "CRIU: dump/restore cycles", "N" },
 		{ "pre", 0, 0, G_OPTION_ARG_INT, &o.pre, "CRIU: pre-dumps before each dump", "N" },
-		{ "snaps", 0, 0, G_OPTION_ARG_NONE, &o.snaps, "CRIU: snapshots (dump --leave-running --track-mem)", NULL },
+		{ "snaps", 0, 0, G_OPTION_ARG_NONE, &o.snaps, "CRIU: snapshots (dumps that track memory, the tree running)", NULL },
 		{ "page-server", 0, 0, G_OPTION_ARG_NONE, &o.page_server, "CRIU: dump through criu page-server", NULL },
 		{ "lazy-pages", 0, 0, G_OPTION_ARG_NONE, &o.lazy_pages, "CRIU: restore with the lazy-pages daemon", NULL },
 		{ "remote-lazy-pages", 0, 0, G_OPTION_ARG_NONE, &o.remote_lazy_pages,
 		  "CRIU: lazy pages fetched from the dump's page server", NULL },
-		{ "sibling", 0, 0, G_OPTION_ARG_NONE, &o.sibling, "CRIU: restore --restore-sibling", NULL },
-		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "CRIU: --leave-stopped; the tree must be stopped", NULL },
-		{ "dedup", 0, 0, G_OPTION_ARG_NONE, &o.dedup, "CRIU: dump --auto-dedup", NULL },
+		{ "sibling", 0, 0, G_OPTION_ARG_NONE, &o.sibling, "CRIU: restore the tree as criu's sibling", NULL },
+		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "CRIU: leave the tree stopped after dump/restore and check it is", NULL },
+		{ "dedup", 0, 0, G_OPTION_ARG_NONE, &o.dedup, "CRIU: deduplicate images (auto-dedup)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 	if (mem == MAP_FAILED)
 		pfail("mmap");
 	datagen(mem, MEM_SIZE, MEM_SEED);
+	/* mwb's tamper-image fault flips a byte of the dumped copy of this */
+	test_msg("memory pattern at %p, %d bytes", (void *)mem, MEM_SIZE);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = usr1_handler;

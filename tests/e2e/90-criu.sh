@@ -38,10 +38,10 @@ for v in "--iters 3" "--norst" "--page-server" "--sibling" "--stop" "--dedup" "-
 	expect_rc 0
 	expect_out "^PASS zdtm/static/env00 "
 	case $v in
-	--iters*) expect_out "^ +[0-9]+/[0-9]+ restore-3 +ok" ;;
-	--norst) expect_out "leave-running" ; expect_not_out "restore +ok" ;;
-	--page-server) expect_out "^ +[0-9]+/[0-9]+ page-server +ok .*criu page-server is ready" ;;
-	--stop) expect_out "^ +[0-9]+/[0-9]+ stopped +ok .*were stopped; sent SIGCONT" ;;
+	--iters*) expect_out "^ +[0-9]+/[0-9]+ +restore-3 +ok" ;;
+	--norst) expect_not_out "restore +ok" ;;
+	--page-server) expect_out "^ +[0-9]+/[0-9]+ +page-server +ok .*criu page-server is ready" ;;
+	--stop) expect_out "^ +[0-9]+/[0-9]+ +stopped +ok .*were stopped; sent SIGCONT" ;;
 	"-f ns" | "-f uns") expect_out "under its namespace's init" ; expect_out "Run zdtm/static/env00 in ${v#-f }" ;;
 	esac
 	criu_survivors
