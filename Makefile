@@ -6,7 +6,7 @@
 #   make check      deps, build, run every test; ends with "N passed, N failed, N skipped"
 #   make asan       the same tests against an ASan+UBSan build (clang)
 #   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
-#   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh
+#   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh, bench/criu.sh
 #   make deps-qemu-next  Debian 13's QEMU 10.0 in $(QEMU_NEXT_PREFIX), for cross-version runs
 #   make deps-criu  a CRIU 4.x that works here (with crit) in $(CRIU_PREFIX) unless the system's does
 
@@ -152,6 +152,8 @@ FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c engine/run-confi
 FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
 FUZZ_DEPS_fuzz-stream := engine/stream.c engine/stream-print.c
 FUZZ_DEPS_fuzz-criu-image := engine/criu-image.c engine/criu-image-print.c
+FUZZ_DEPS_fuzz-criu-log := engine/criu-log.c
+FUZZ_DEPS_fuzz-criu-desc := engine/criu-desc.c engine/mwb-error.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c
 
@@ -178,6 +180,7 @@ bench: all
 	bench/precopy.sh
 	bench/inspect.sh
 	bench/catalogue.sh
+	bench/criu.sh
 
 clean:
 	rm -rf build mwb

@@ -19,7 +19,7 @@ criu_desc_free (CriuDesc *d)
 static GStrv
 words (const char *value)
 {
-	g_auto (GStrv) parts = g_strsplit_set (value, " \t,", -1);
+	g_auto (GStrv) parts = g_strsplit_set (value, " \t\n\v\f\r,", -1);
 	GPtrArray *out = g_ptr_array_new ();
 
 	for (guint i = 0; parts[i]; i++)

@@ -23,6 +23,15 @@ typedef struct {
 	const MwbStep *proto;	/* where generated steps say they come from */
 } Plan;
 
+static void
+arg_clear (gpointer data)
+{
+	MwbArg *a = data;
+
+	g_free (a->key);
+	g_free (a->value);
+}
+
 static MwbStep *
 add_step (Plan *p, const char *base, const char *action, char *about)
 {
@@ -33,6 +42,7 @@ add_step (Plan *p, const char *base, const char *action, char *about)
 	s->name = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, n);
 	s->action = g_strdup (action);
 	s->args = g_array_new (FALSE, TRUE, sizeof (MwbArg));
+	g_array_set_clear_func (s->args, arg_clear);
 	s->about = about;
 	s->line = p->proto ? p->proto->line : 0;
 	g_ptr_array_add (p->steps, s);
