@@ -122,6 +122,15 @@ expect_out "^=+ Test zdtm/static/env00 FAIL at CRIU dump =+$"
 criu_survivors
 verdict "--fault criu=N passes CRIU_FAULT=N to criu, and the test does not survive"
 
+# --wrap criu=PREFIX runs every criu under it.
+run_mwb run -p zdtm/static/env00 --wrap "criu=strace -o $WORK/criu.strace" --workdir "$WORK/runs"
+expect_rc 0
+expect_out "^PASS zdtm/static/env00 "
+grep -q 'execve(".*criu", \[".*criu", "restore"' "$WORK/criu.strace" 2>/dev/null ||
+	problem "strace saw no criu restore: $(head -c 300 "$WORK/criu.strace" 2>/dev/null)"
+criu_survivors
+verdict "--wrap criu=PREFIX wraps every criu (strace saw the restore)"
+
 # A criu whose check fails is refused, with the check's words.
 printf '#!/bin/sh\necho "Error (criu/vdso.c:1): vdso: Unexpected rt vDSO area bounds" >&2\nexit 1\n' >"$WORK/bad-criu"
 chmod +x "$WORK/bad-criu"
