@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "criu-image.h"
+#include "push.h"
 
 G_DEFINE_QUARK (mwb-criu-error-quark, mwb_criu_error)
 
@@ -1306,9 +1307,7 @@ struct _MwbCriuParser {
 	const char *raw_type;   /* from the name: an image without magic */
 
 	State state;
-	guint64 offset;         /* of the next byte to parse */
-	GByteArray *pending;    /* the start of an item cut by a chunk's end */
-	gsize want;             /* bytes that item needs */
+	MwbPush push;           /* offset, pending item, want, skip */
 	gboolean finished;
 
 	guint32 magic;          /* the image's own */
@@ -1316,7 +1315,6 @@ struct _MwbCriuParser {
 	guint entry;            /* number of the next entry */
 
 	/* the raw payload being skipped, and its record */
-	guint64 skip;
 	gboolean has_deferred;
 	MwbCriuRecord deferred;
 
@@ -1331,8 +1329,23 @@ struct _MwbCriuParser {
 	guint64 msgs_left;      /* IPCNS_MSG: ipc_msg entries still due */
 };
 
-#define NEED_MORE 0
+#define NEED_MORE MWB_PUSH_NEED_MORE
 #define AGAIN (-1)
+
+static gssize parse_one (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof);
+static void deliver_deferred (MwbCriuParser *p);
+
+static gssize
+step (gpointer parser, const guint8 *d, gsize avail, gboolean at_eof)
+{
+	return parse_one (parser, d, avail, at_eof);
+}
+
+static void
+skipped (gpointer parser)
+{
+	deliver_deferred (parser);
+}
 
 MwbCriuParser *
 mwb_criu_parser_new (const MwbCriuOps *ops, gpointer data, const char *name)
@@ -1342,7 +1355,7 @@ mwb_criu_parser_new (const MwbCriuOps *ops, gpointer data, const char *name)
 	if (ops != NULL)
 		p->ops = *ops;
 	p->data = data;
-	p->pending = g_byte_array_new ();
+	mwb_push_init (&p->push, step, skipped, p, TRUE);
 	p->raw_type = mwb_criu_raw_image_type (name);
 	p->state = ST_MAGIC;
 	if (p->raw_type != NULL) {
@@ -1359,7 +1372,7 @@ mwb_criu_parser_free (MwbCriuParser *p)
 {
 	if (p == NULL)
 		return;
-	g_byte_array_unref (p->pending);
+	mwb_push_clear (&p->push);
 	g_free (p->rest_reason);
 	g_free (p);
 }
@@ -1369,7 +1382,7 @@ mwb_criu_parser_offset (MwbCriuParser *p)
 {
 	g_return_val_if_fail (p != NULL, 0);
 
-	return p->offset + p->pending->len;
+	return p->push.offset + p->push.pending->len;
 }
 
 static void
@@ -1433,7 +1446,7 @@ enter_rest (MwbCriuParser *p, MwbCriuKind kind, guint64 start, const char *forma
 	do { \
 		if (avail < (gsize) (n)) { \
 			if (!at_eof) { \
-				p->want = (n); \
+				p->push.want = (n); \
 				return NEED_MORE; \
 			} \
 			goto cut; \
@@ -1449,7 +1462,7 @@ parse_magic (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	NEED (4);
 	word = le32 (d);
 	if (!mwb_criu_is_leading_magic (word) && mwb_criu_magic_name (word) == NULL)
-		return enter_rest (p, MWB_CRIU_DAMAGED, p->offset, "no CRIU magic: the file starts with 0x%08x", word);
+		return enter_rest (p, MWB_CRIU_DAMAGED, p->push.offset, "no CRIU magic: the file starts with 0x%08x", word);
 	if (word == MWB_CRIU_IMG_COMMON_MAGIC || word == MWB_CRIU_IMG_SERVICE_MAGIC) {
 		p->state = ST_MAGIC2;
 	} else {
@@ -1458,13 +1471,13 @@ parse_magic (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 		p->type = mwb_criu_magic_name (word);
 		p->state = ST_ENTRY;
 	}
-	record_init (p, &r, MWB_CRIU_MAGIC, p->offset, 4);
+	record_init (p, &r, MWB_CRIU_MAGIC, p->push.offset, 4);
 	r.magic = word;
 	emit (p, &r);
 	return 4;
 
 cut:
-	damaged (p, p->offset, avail, "%s", avail == 0 ? "empty file: no CRIU magic" : "the file ends inside its magic");
+	damaged (p, p->push.offset, avail, "%s", avail == 0 ? "empty file: no CRIU magic" : "the file ends inside its magic");
 	p->state = ST_DONE;
 	return (gssize) avail;
 }
@@ -1480,14 +1493,14 @@ parse_magic2 (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	if (p->type != NULL && mwb_criu_is_leading_magic (p->magic))
 		p->type = NULL;
 	p->state = ST_ENTRY;
-	record_init (p, &r, MWB_CRIU_MAGIC, p->offset, 4);
+	record_init (p, &r, MWB_CRIU_MAGIC, p->push.offset, 4);
 	if (p->type == NULL)
 		r.reason = "not an image magic CRIU 4.1 knows: its entries are read as protobuf messages alone";
 	emit (p, &r);
 	return 4;
 
 cut:
-	damaged (p, p->offset, avail, "the file ends inside the image's magic");
+	damaged (p, p->push.offset, avail, "the file ends inside the image's magic");
 	p->state = ST_DONE;
 	return (gssize) avail;
 }
@@ -1569,7 +1582,7 @@ entry_extra (MwbCriuParser *p, const guint8 *msg, gsize len, const char **what)
 		if (p->entry == 0) {
 			p->ghost_chunks = field_or_zero (msg, len, 9) != 0;
 			if (!p->ghost_chunks)
-				enter_rest (p, MWB_CRIU_EXTRA, p->offset + 4 + len, "ghost file contents");
+				enter_rest (p, MWB_CRIU_EXTRA, p->push.offset + 4 + len, "ghost file contents");
 			return 0;
 		}
 		*what = "ghost file chunk";
@@ -1592,25 +1605,25 @@ parse_entry (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	size = le32 (d);
 	if (size > MWB_CRIU_MESSAGE_MAX) {
 		if (p->type == NULL)
-			return enter_rest (p, MWB_CRIU_UNPARSED, p->offset,
+			return enter_rest (p, MWB_CRIU_UNPARSED, p->push.offset,
 			                   "entry %u's size word says 0x%x, no message: an image this parser does not know may hold raw data here",
 			                   p->entry, size);
-		return enter_rest (p, MWB_CRIU_DAMAGED, p->offset,
+		return enter_rest (p, MWB_CRIU_DAMAGED, p->push.offset,
 		                   "entry %u claims 0x%x bytes, more than any CRIU message (0x%x): the rest is not framed",
 		                   p->entry, size, MWB_CRIU_MESSAGE_MAX);
 	}
 	NEED (4 + (gsize) size);
 
-	record_init (p, &r, MWB_CRIU_ENTRY, p->offset, 4 + (guint64) size);
+	record_init (p, &r, MWB_CRIU_ENTRY, p->push.offset, 4 + (guint64) size);
 	r.message = entry_message (p);
-	r.payload_offset = p->offset + 4;
+	r.payload_offset = p->push.offset + 4;
 	r.payload_length = size;
 	r.data = d + 4;
 	if (!mwb_criu_pb_split (d + 4, size, NULL, &bad_at, &reason)) {
 		g_autofree char *why = NULL;
 
 		if (p->type == NULL)
-			return enter_rest (p, MWB_CRIU_UNPARSED, p->offset,
+			return enter_rest (p, MWB_CRIU_UNPARSED, p->push.offset,
 			                   "entry %u is no protobuf message (%s at +0x%" G_GSIZE_MODIFIER "x): an image this parser does not know may hold raw data here",
 			                   p->entry, reason, bad_at);
 		why = g_strdup_printf ("entry %u is no protobuf message: %s at +0x%" G_GSIZE_MODIFIER "x of it",
@@ -1624,28 +1637,28 @@ parse_entry (MwbCriuParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	emit (p, &r);
 	extra = entry_extra (p, d + 4, size, &what);
 	if (extra > 0) {
-		record_init (p, &p->deferred, MWB_CRIU_EXTRA, p->offset + 4 + size, extra);
+		record_init (p, &p->deferred, MWB_CRIU_EXTRA, p->push.offset + 4 + size, extra);
 		p->deferred.payload_offset = p->deferred.offset;
 		p->deferred.payload_length = extra;
 		p->deferred.reason = what;
 		p->has_deferred = TRUE;
-		p->skip = extra;
+		p->push.skip = extra;
 	}
 	p->entry++;
 	return 4 + (gssize) size;
 
 cut:
 	if (avail < 4) {
-		damaged (p, p->offset, avail, "the file ends inside entry %u's size word", p->entry);
+		damaged (p, p->push.offset, avail, "the file ends inside entry %u's size word", p->entry);
 	} else if (p->type == NULL) {
-		enter_rest (p, MWB_CRIU_UNPARSED, p->offset,
+		enter_rest (p, MWB_CRIU_UNPARSED, p->push.offset,
 		            "entry %u claims 0x%x bytes, the file ends 0x%" G_GSIZE_MODIFIER "x bytes after its size word: an image this parser does not know may hold raw data here",
 		            p->entry, size, avail - 4);
 		return AGAIN;
 	} else {
-		record_init (p, &r, MWB_CRIU_DAMAGED, p->offset, avail);
+		record_init (p, &r, MWB_CRIU_DAMAGED, p->push.offset, avail);
 		r.message = entry_message (p);
-		r.payload_offset = p->offset + 4;
+		r.payload_offset = p->push.offset + 4;
 		r.payload_length = avail - 4;
 		r.reason = g_strdup_printf ("entry %u claims 0x%x bytes, the file ends 0x%" G_GSIZE_MODIFIER "x bytes after its size word",
 		                            p->entry, size, avail - 4);
@@ -1684,70 +1697,6 @@ deliver_deferred (MwbCriuParser *p)
 	emit (p, &p->deferred);
 }
 
-/* Parses straight from the caller's buffer whenever nothing is pending;
- * only an item cut by the end of a chunk goes to p->pending, topped up to
- * what it needs (never more than MWB_CRIU_MESSAGE_MAX + 4 bytes, and never
- * more than were fed). */
-static void
-run (MwbCriuParser *p, const guint8 *in, gsize in_len, gboolean at_eof)
-{
-	for (;;) {
-		gssize n;
-
-		if (p->skip > 0) {
-			gsize take;
-
-			if (p->pending->len > 0) {
-				take = (gsize) MIN (p->skip, (guint64) p->pending->len);
-				g_byte_array_remove_range (p->pending, 0, (guint) take);
-			} else if (in_len > 0) {
-				take = (gsize) MIN (p->skip, (guint64) in_len);
-				in += take;
-				in_len -= take;
-			} else {
-				return;
-			}
-			p->skip -= take;
-			p->offset += take;
-			if (p->skip == 0)
-				deliver_deferred (p);
-			continue;
-		}
-		if (p->pending->len > 0) {
-			n = parse_one (p, p->pending->data, p->pending->len, at_eof && in_len == 0);
-			if (n > 0) {
-				g_byte_array_remove_range (p->pending, 0, (guint) n);
-				p->offset += (guint64) n;
-			} else if (n == NEED_MORE) {
-				gsize take;
-
-				if (in_len == 0)
-					return;
-				take = p->want > p->pending->len ? MIN (in_len, p->want - p->pending->len) : 1;
-				g_byte_array_append (p->pending, in, (guint) take);
-				in += take;
-				in_len -= take;
-			}
-			continue;
-		}
-		if (in_len == 0)
-			return;
-		n = parse_one (p, in, in_len, FALSE);
-		if (n > 0) {
-			in += n;
-			in_len -= (gsize) n;
-			p->offset += (guint64) n;
-		} else if (n == NEED_MORE) {
-			/* at most one item, which is at most MESSAGE_MAX + 4 */
-			gsize take = MIN (in_len, p->want);
-
-			g_byte_array_append (p->pending, in, (guint) take);
-			in += take;
-			in_len -= take;
-		}
-	}
-}
-
 void
 mwb_criu_parser_feed (MwbCriuParser *p, const guint8 *buf, gsize len)
 {
@@ -1755,13 +1704,7 @@ mwb_criu_parser_feed (MwbCriuParser *p, const guint8 *buf, gsize len)
 	g_return_if_fail (buf != NULL || len == 0);
 	g_return_if_fail (!p->finished);
 
-	/* g_byte_array_append() takes a guint: feed giant buffers in slices */
-	while (len > G_MAXINT) {
-		run (p, buf, G_MAXINT, FALSE);
-		buf += G_MAXINT;
-		len -= G_MAXINT;
-	}
-	run (p, buf, len, FALSE);
+	mwb_push_feed (&p->push, buf, len);
 }
 
 void
@@ -1770,12 +1713,12 @@ mwb_criu_parser_finish (MwbCriuParser *p)
 	g_return_if_fail (p != NULL);
 	g_return_if_fail (!p->finished);
 
-	run (p, NULL, 0, TRUE);
+	mwb_push_finish (&p->push);
 	p->finished = TRUE;
 
 	if (p->has_deferred) {
 		MwbCriuRecord r = p->deferred;
-		guint64 got = p->offset - r.offset;
+		guint64 got = p->push.offset - r.offset;
 		g_autofree char *reason = g_strdup_printf ("%s of entry %u claims 0x" FMT_X64 " bytes, the file ends after 0x" FMT_X64,
 		                                           r.reason, r.entry, r.length, got);
 
@@ -1789,16 +1732,16 @@ mwb_criu_parser_finish (MwbCriuParser *p)
 	}
 	switch (p->state) {
 	case ST_MAGIC:
-		damaged (p, p->offset, 0, "empty file: no CRIU magic");
+		damaged (p, p->push.offset, 0, "empty file: no CRIU magic");
 		break;
 	case ST_MAGIC2:
-		damaged (p, p->offset, 0, "the file ends before the image's magic");
+		damaged (p, p->push.offset, 0, "the file ends before the image's magic");
 		break;
 	case ST_REST:
-		if (p->offset > p->rest_start) {
+		if (p->push.offset > p->rest_start) {
 			MwbCriuRecord r;
 
-			record_init (p, &r, p->rest_kind, p->rest_start, p->offset - p->rest_start);
+			record_init (p, &r, p->rest_kind, p->rest_start, p->push.offset - p->rest_start);
 			r.entry = p->rest_entry;
 			r.payload_offset = r.offset;
 			r.payload_length = r.length;

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "stream.h"
+#include "push.h"
 
 G_DEFINE_QUARK (mwb-stream-error-quark, mwb_stream_error)
 
@@ -332,14 +333,11 @@ struct _MwbStreamParser {
 	gpointer data;
 
 	State state;
-	guint64 offset;         /* of the next byte to parse */
-	GByteArray *pending;    /* the start of an item cut by a chunk's end */
-	gsize want;             /* bytes that item needs, from its start */
+	MwbPush push;           /* offset, pending item, want, skip */
 	gboolean finished;
 	GPtrArray *tmp;         /* strings of the record being delivered */
 
 	/* payload being skipped, and its record, delivered once it is */
-	guint64 skip;
 	gboolean has_deferred;
 	MwbStreamRecord deferred;
 
@@ -383,7 +381,7 @@ struct _MwbStreamParser {
 };
 
 /* What parse_one() returns besides a count of bytes consumed. */
-#define NEED_MORE 0
+#define NEED_MORE MWB_PUSH_NEED_MORE
 #define AGAIN (-1)
 
 static void
@@ -406,6 +404,21 @@ device_chunk_free (gpointer data)
 	g_free (c);
 }
 
+static gssize parse_one (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof);
+static void deliver_deferred (MwbStreamParser *p);
+
+static gssize
+step (gpointer parser, const guint8 *d, gsize avail, gboolean at_eof)
+{
+	return parse_one (parser, d, avail, at_eof);
+}
+
+static void
+skipped (gpointer parser)
+{
+	deliver_deferred (parser);
+}
+
 MwbStreamParser *
 mwb_stream_parser_new (const MwbStreamOps *ops, gpointer data)
 {
@@ -415,7 +428,7 @@ mwb_stream_parser_new (const MwbStreamOps *ops, gpointer data)
 		p->ops = *ops;
 	p->data = data;
 	p->state = ST_MAGIC;
-	p->pending = g_byte_array_new ();
+	mwb_push_init (&p->push, step, skipped, p, FALSE);
 	p->tmp = g_ptr_array_new_with_free_func (g_free);
 	p->page_bits = PAGE_BITS_DEFAULT;
 	p->page_size = (guint64) 1 << PAGE_BITS_DEFAULT;
@@ -431,7 +444,7 @@ mwb_stream_parser_free (MwbStreamParser *p)
 {
 	if (p == NULL)
 		return;
-	g_byte_array_unref (p->pending);
+	mwb_push_clear (&p->push);
 	g_ptr_array_unref (p->tmp);
 	g_hash_table_unref (p->sections);
 	g_hash_table_unref (p->ram_blocks);
@@ -458,8 +471,8 @@ mwb_stream_parser_offset (MwbStreamParser *p)
 {
 	g_return_val_if_fail (p != NULL, 0);
 
-	/* p->offset is where parsing is; what waits in pending was fed too */
-	return p->offset + p->pending->len;
+	/* p->push.offset is where parsing is; what waits in pending was fed too */
+	return p->push.offset + p->push.pending->len;
 }
 
 guint64
@@ -511,7 +524,7 @@ record_in_section (MwbStreamRecord *r, const Section *s, guint8 type)
 static void
 record_here (MwbStreamParser *p, MwbStreamRecord *r, MwbStreamKind kind, gsize at, guint64 length)
 {
-	record_init (r, kind, p->offset + at, length);
+	record_init (r, kind, p->push.offset + at, length);
 	record_in_section (r, p->cur, p->cur_type);
 }
 
@@ -558,10 +571,10 @@ static gssize
 need_bytes (MwbStreamParser *p, gsize n, gsize avail, gboolean at_eof, const char *what)
 {
 	if (!at_eof) {
-		p->want = n;
+		p->push.want = n;
 		return NEED_MORE;
 	}
-	truncated (p, p->offset, avail, "%s needs %" G_GSIZE_FORMAT " bytes, the stream ends after %" G_GSIZE_FORMAT,
+	truncated (p, p->push.offset, avail, "%s needs %" G_GSIZE_FORMAT " bytes, the stream ends after %" G_GSIZE_FORMAT,
 	           what, n, avail);
 	p->state = ST_DONE;
 	return (gssize) avail;
@@ -594,7 +607,7 @@ enter_resync_at (MwbStreamParser *p, guint64 start, gboolean may_be_empty, const
 	return AGAIN;
 }
 
-#define enter_resync(p, ...) enter_resync_at ((p), (p)->offset, FALSE, __VA_ARGS__)
+#define enter_resync(p, ...) enter_resync_at ((p), (p)->push.offset, FALSE, __VA_ARGS__)
 
 static Section *
 section_lookup (MwbStreamParser *p, guint32 id)
@@ -806,11 +819,11 @@ parse_magic (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	if (memcmp (d, "QEVM", 4) != 0)
 		return enter_resync (p, "no QEVM magic at the start");
 	version = be32 (d + 4);
-	record_init (&r, MWB_STREAM_HEADER, p->offset, 8);
+	record_init (&r, MWB_STREAM_HEADER, p->push.offset, 8);
 	r.version = version;
 	emit (p, &r);
 	if (version != 3)
-		note_at (p, p->offset, FALSE, "stream version %u; QEMU writes 3", version);
+		note_at (p, p->push.offset, FALSE, "stream version %u; QEMU writes 3", version);
 	p->seen_header = TRUE;
 	p->state = ST_TOP;
 	return 8;
@@ -864,7 +877,7 @@ parse_section_start (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean 
 	record_here (p, &r, type == MWB_STREAM_VM_SECTION_START ? MWB_STREAM_SECTION_START : MWB_STREAM_SECTION_FULL,
 	             0, 14 + len);
 	emit (p, &r);
-	section_body (p, p->offset + 14 + len);
+	section_body (p, p->push.offset + 14 + len);
 	return (gssize) (14 + len);
 }
 
@@ -885,7 +898,7 @@ parse_section_part (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean a
 	record_here (p, &r, type == MWB_STREAM_VM_SECTION_PART ? MWB_STREAM_SECTION_PART : MWB_STREAM_SECTION_END,
 	             0, 5);
 	emit (p, &r);
-	section_body (p, p->offset + 5);
+	section_body (p, p->push.offset + 5);
 	return 5;
 }
 
@@ -900,10 +913,10 @@ parse_config (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	if (len == 0 || len > CONFIG_NAME_MAX)
 		return enter_resync (p, "configuration with a machine type of %u bytes", len);
 	NEED (5 + (gsize) len, "the configuration");
-	record_init (&r, MWB_STREAM_CONFIG, p->offset, 5 + (guint64) len);
+	record_init (&r, MWB_STREAM_CONFIG, p->push.offset, 5 + (guint64) len);
 	r.idstr = "configuration";
 	r.name = scratch (p, clean_name (d + 5, len));
-	r.payload_offset = p->offset + 5;
+	r.payload_offset = p->push.offset + 5;
 	r.payload_length = len;
 	emit (p, &r);
 	p->after_config = TRUE;
@@ -918,7 +931,7 @@ config_field (MwbStreamParser *p, gsize at, gsize size, const char *name, const 
 {
 	MwbStreamRecord r;
 
-	record_init (&r, MWB_STREAM_DEVICE_FIELD, p->offset + at, size);
+	record_init (&r, MWB_STREAM_DEVICE_FIELD, p->push.offset + at, size);
 	r.idstr = "configuration";
 	r.name = name;
 	r.type = type;
@@ -946,7 +959,7 @@ config_capabilities (MwbStreamParser *p, const guint8 *d, gsize at, guint32 coun
 		if (strcmp (cap, "x-ignore-shared") == 0)
 			p->ignore_shared = TRUE;
 		else if (strcmp (cap, "mapped-ram") == 0)
-			note_at (p, p->offset + at, FALSE, "capability mapped-ram: RAM pages are at fixed offsets of the file, not in RAM records");
+			note_at (p, p->push.offset + at, FALSE, "capability mapped-ram: RAM pages are at fixed offsets of the file, not in RAM records");
 		g_free (cap);
 		g_free (path);
 		at += 1 + len;
@@ -988,7 +1001,7 @@ parse_config_subsection (MwbStreamParser *p, const guint8 *d, gsize avail, gbool
 		NEED (head + body, "subsection configuration/uuid");
 	}
 
-	record_init (&r, MWB_STREAM_SUBSECTION, p->offset, head);
+	record_init (&r, MWB_STREAM_SUBSECTION, p->push.offset, head);
 	r.idstr = "configuration";
 	r.name = name;
 	r.version = be32 (d + 2 + len);
@@ -1002,7 +1015,7 @@ parse_config_subsection (MwbStreamParser *p, const guint8 *d, gsize avail, gbool
 			p->page_bits = bits;
 			p->page_size = (guint64) 1 << bits;
 		} else {
-			note_at (p, p->offset + head, FALSE, "target page bits %u make no sense; RAM records are read with %u",
+			note_at (p, p->push.offset + head, FALSE, "target page bits %u make no sense; RAM records are read with %u",
 			         bits, p->page_bits);
 		}
 	} else if (strcmp (name, "configuration/capabilities") == 0) {
@@ -1016,7 +1029,7 @@ parse_config_subsection (MwbStreamParser *p, const guint8 *d, gsize avail, gbool
 		config_field (p, head, 16, "uuid.data", "buffer", FALSE, 0, scratch (p, uuid));
 	} else {
 		/* its layout is not known: find where the next section starts */
-		enter_resync_at (p, p->offset + head, TRUE, "configuration subsection %s not known", name);
+		enter_resync_at (p, p->push.offset + head, TRUE, "configuration subsection %s not known", name);
 		return (gssize) head;
 	}
 	return (gssize) (head + body);
@@ -1041,10 +1054,10 @@ parse_command (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof
 		return enter_resync (p, "command %s with %" G_GSIZE_FORMAT " bytes of data where QEMU sends %d",
 		                     commands[cmd].name, len, commands[cmd].len);
 	NEED (5 + len, "a command");
-	record_init (&r, MWB_STREAM_COMMAND, p->offset, 5 + len);
+	record_init (&r, MWB_STREAM_COMMAND, p->push.offset, 5 + len);
 	r.flags = cmd;
 	r.name = commands[cmd].name;
-	r.payload_offset = p->offset + 5;
+	r.payload_offset = p->push.offset + 5;
 	r.payload_length = len;
 	r.data = d + 5;
 	if (cmd == CMD_PACKAGED)
@@ -1063,7 +1076,7 @@ parse_stray_footer (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean a
 	s = section_lookup (p, be32 (d + 1));
 	if (s == NULL)
 		return enter_resync (p, "footer of section %u, which no header opened", be32 (d + 1));
-	record_init (&r, MWB_STREAM_FOOTER, p->offset, 5);
+	record_init (&r, MWB_STREAM_FOOTER, p->push.offset, 5);
 	record_in_section (&r, s, 0);
 	emit (p, &r);
 	return 5;
@@ -1083,7 +1096,7 @@ parse_top (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 
 	switch (d[0]) {
 	case MWB_STREAM_VM_EOF:
-		record_init (&r, MWB_STREAM_EOF, p->offset, 1);
+		record_init (&r, MWB_STREAM_EOF, p->push.offset, 1);
 		emit (p, &r);
 		p->seen_eof = TRUE;
 		return 1;
@@ -1173,20 +1186,20 @@ parse_ram_page (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eo
 	r.flags = flags;
 	if (kind == MWB_STREAM_RAM_ZERO) {
 		r.fill = d[head];
-		r.payload_offset = p->offset + head;
+		r.payload_offset = p->push.offset + head;
 		r.payload_length = 1;
 	} else {
-		r.payload_offset = p->offset + total;
+		r.payload_offset = p->push.offset + total;
 		r.payload_length = payload;
 	}
 	if (p->block == NULL)
-		note_at (p, p->offset, FALSE, "RAM record with CONTINUE before any block was named");
+		note_at (p, p->push.offset, FALSE, "RAM record with CONTINUE before any block was named");
 	if (payload == 0) {
 		emit (p, &r);
 	} else {
 		p->deferred = r;
 		p->has_deferred = TRUE;
-		p->skip = payload;
+		p->push.skip = payload;
 	}
 	return (gssize) total;
 }
@@ -1289,11 +1302,11 @@ parse_ram_block (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_e
 	p->n_blocks++;
 	if (sum >= p->mem_total) {
 		if (sum > p->mem_total)
-			note_at (p, p->offset, FALSE, "RAM blocks add up to more than the 0x" FMT_X64 " bytes announced",
+			note_at (p, p->push.offset, FALSE, "RAM blocks add up to more than the 0x" FMT_X64 " bytes announced",
 			         p->mem_total);
 		p->state = ST_RAM;
 	} else if (p->n_blocks >= RAM_BLOCKS_MAX) {
-		note_at (p, p->offset, FALSE, "more than %d RAM blocks; the list is taken to end here", RAM_BLOCKS_MAX);
+		note_at (p, p->push.offset, FALSE, "more than %d RAM blocks; the list is taken to end here", RAM_BLOCKS_MAX);
 		p->state = ST_RAM;
 	}
 	return (gssize) r.length;
@@ -1306,7 +1319,7 @@ parse_footer (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 
 	if (d[0] != MWB_STREAM_VM_SECTION_FOOTER) {
 		/* old machine types (pc-*-2.3 and before) send no footers */
-		note_at (p, p->offset, FALSE, "section %u ends without a footer", p->cur->id);
+		note_at (p, p->push.offset, FALSE, "section %u ends without a footer", p->cur->id);
 		p->state = ST_TOP;
 		return AGAIN;
 	}
@@ -1396,7 +1409,7 @@ scan_device (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	}
 	if (avail < 5) {
 		if (!at_eof) {
-			p->want = 5;
+			p->push.want = 5;
 			return NEED_MORE;
 		}
 		device_take (p, d, avail);
@@ -1408,7 +1421,7 @@ scan_device (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	}
 	switch (plausible_section (p, d + 5, avail - 5, at_eof, FALSE, &need)) {
 	case CAND_NEED:
-		p->want = 5 + need;
+		p->push.want = 5 + need;
 		return NEED_MORE;
 	case CAND_NO:
 		device_take (p, d, 1);
@@ -1477,15 +1490,15 @@ unknown_end (MwbStreamParser *p)
 {
 	MwbStreamRecord r;
 
-	if (p->offset > p->unknown_start) {
-		record_init (&r, MWB_STREAM_UNKNOWN, p->unknown_start, p->offset - p->unknown_start);
+	if (p->push.offset > p->unknown_start) {
+		record_init (&r, MWB_STREAM_UNKNOWN, p->unknown_start, p->push.offset - p->unknown_start);
 		record_in_section (&r, p->cur, p->cur_type);
 		r.reason = p->unknown_reason;
 		emit (p, &r);
 	} else {
 		/* e.g. a section where a RAM record should be: nothing to
 		 * skip, but the section before it was cut short */
-		note_at (p, p->offset, FALSE, "%s; something else starts there", p->unknown_reason);
+		note_at (p, p->push.offset, FALSE, "%s; something else starts there", p->unknown_reason);
 	}
 	g_clear_pointer (&p->unknown_reason, g_free);
 }
@@ -1497,7 +1510,7 @@ scan_resync (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	 * would fail again, forever.  But where a RAM record was expected, a
 	 * section may start instead (a RAM section cut short), and a section
 	 * that fails there is skipped by the next round. */
-	gboolean failed_here = p->offset == p->unknown_start && !p->resync_may_be_empty;
+	gboolean failed_here = p->push.offset == p->unknown_start && !p->resync_may_be_empty;
 	gsize i = failed_here && !p->resync_from_ram ? 1 : 0;
 
 	for (; i < avail; i++) {
@@ -1510,7 +1523,7 @@ scan_resync (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 		if (i > 0)
 			return (gssize) i;
 		if (back == BACK_NEED) {
-			p->want = need;
+			p->push.want = need;
 			return NEED_MORE;
 		}
 		unknown_end (p);
@@ -1878,22 +1891,22 @@ read_vmdesc (MwbStreamParser *p, const guint8 *text, gsize len)
 	guint i, n;
 
 	if (p->desc != NULL) {
-		note_at (p, p->offset, FALSE, "another VM description; only the first is used");
+		note_at (p, p->push.offset, FALSE, "another VM description; only the first is used");
 		return;
 	}
 	if (!json_depth_ok (text, len, DESC_DEPTH_MAX)) {
-		note_at (p, p->offset, FALSE, "the VM description nests deeper than %d levels: not used", DESC_DEPTH_MAX);
+		note_at (p, p->push.offset, FALSE, "the VM description nests deeper than %d levels: not used", DESC_DEPTH_MAX);
 		return;
 	}
 	parser = json_parser_new ();
 	if (!json_parser_load_from_data (parser, (const char *) text, (gssize) len, &error)) {
-		note_at (p, p->offset, FALSE, "the VM description is not JSON: %s", error->message);
+		note_at (p, p->push.offset, FALSE, "the VM description is not JSON: %s", error->message);
 		return;
 	}
 	root = json_parser_get_root (parser);
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
 	    || (devices = json_array (json_node_get_object (root), "devices")) == NULL) {
-		note_at (p, p->offset, FALSE, "the VM description has no list of devices");
+		note_at (p, p->push.offset, FALSE, "the VM description has no list of devices");
 		return;
 	}
 
@@ -1935,14 +1948,14 @@ parse_vmdesc (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 
 	NEED (5, "the VM description");
 	len = be32 (d + 1);
-	record_init (&r, MWB_STREAM_VMDESC, p->offset, 5 + (guint64) len);
-	r.payload_offset = p->offset + 5;
+	record_init (&r, MWB_STREAM_VMDESC, p->push.offset, 5 + (guint64) len);
+	r.payload_offset = p->push.offset + 5;
 	r.payload_length = len;
 	if (len > VMDESC_MAX) {
-		note_at (p, p->offset, FALSE, "VM description of %u bytes, more than the %u read", len, VMDESC_MAX);
+		note_at (p, p->push.offset, FALSE, "VM description of %u bytes, more than the %u read", len, VMDESC_MAX);
 		p->deferred = r;
 		p->has_deferred = TRUE;
-		p->skip = len;
+		p->push.skip = len;
 		return 5;
 	}
 	NEED (5 + (gsize) len, "the VM description");
@@ -1955,7 +1968,7 @@ parse_vmdesc (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 /* ---- driving ---- */
 
 /* Parses one item (or part of one) at the parse position from the avail
- * bytes at d: returns how many it consumed, NEED_MORE with p->want set
+ * bytes at d: returns how many it consumed, NEED_MORE with p->push.want set
  * when it needs more than there are, or AGAIN when it only changed
  * state.  At the end of the stream it never needs more. */
 static gssize
@@ -1983,65 +1996,6 @@ parse_one (MwbStreamParser *p, const guint8 *d, gsize avail, gboolean at_eof)
 	}
 }
 
-/* Parses straight from the caller's buffer whenever nothing is pending,
- * so that page payloads are skipped without a copy; only an item cut by
- * the end of a chunk goes to p->pending, topped up to what it needs. */
-static void
-run (MwbStreamParser *p, const guint8 *in, gsize in_len, gboolean at_eof)
-{
-	for (;;) {
-		gssize n;
-
-		if (p->skip > 0) {
-			gsize take;
-
-			if (p->pending->len > 0) {
-				take = (gsize) MIN (p->skip, (guint64) p->pending->len);
-				g_byte_array_remove_range (p->pending, 0, (guint) take);
-			} else if (in_len > 0) {
-				take = (gsize) MIN (p->skip, (guint64) in_len);
-				in += take;
-				in_len -= take;
-			} else {
-				return;
-			}
-			p->skip -= take;
-			p->offset += take;
-			if (p->skip == 0)
-				deliver_deferred (p);
-			continue;
-		}
-		if (p->pending->len > 0) {
-			n = parse_one (p, p->pending->data, p->pending->len, at_eof && in_len == 0);
-			if (n > 0) {
-				g_byte_array_remove_range (p->pending, 0, (guint) n);
-				p->offset += (guint64) n;
-			} else if (n == NEED_MORE) {
-				gsize take;
-
-				if (in_len == 0)
-					return;
-				take = p->want > p->pending->len ? MIN (in_len, p->want - p->pending->len) : 1;
-				g_byte_array_append (p->pending, in, (guint) take);
-				in += take;
-				in_len -= take;
-			}
-			continue;
-		}
-		if (in_len == 0)
-			return;
-		n = parse_one (p, in, in_len, FALSE);
-		if (n > 0) {
-			in += n;
-			in_len -= (gsize) n;
-			p->offset += (guint64) n;
-		} else if (n == NEED_MORE) {
-			g_byte_array_append (p->pending, in, (guint) in_len);
-			in_len = 0;
-		}
-	}
-}
-
 void
 mwb_stream_parser_feed (MwbStreamParser *p, const guint8 *buf, gsize len)
 {
@@ -2049,13 +2003,7 @@ mwb_stream_parser_feed (MwbStreamParser *p, const guint8 *buf, gsize len)
 	g_return_if_fail (buf != NULL || len == 0);
 	g_return_if_fail (!p->finished);
 
-	/* g_byte_array_append() takes a guint: feed giant buffers in slices */
-	while (len > G_MAXINT) {
-		run (p, buf, G_MAXINT, FALSE);
-		buf += G_MAXINT;
-		len -= G_MAXINT;
-	}
-	run (p, buf, len, FALSE);
+	mwb_push_feed (&p->push, buf, len);
 }
 
 void
@@ -2064,7 +2012,7 @@ mwb_stream_parser_finish (MwbStreamParser *p)
 	g_return_if_fail (p != NULL);
 	g_return_if_fail (!p->finished);
 
-	run (p, NULL, 0, TRUE);
+	mwb_push_finish (&p->push);
 	p->finished = TRUE;
 	g_ptr_array_set_size (p->tmp, 0);
 
@@ -2072,10 +2020,10 @@ mwb_stream_parser_finish (MwbStreamParser *p)
 		MwbStreamRecord r = p->deferred;
 		g_autofree char *what = mwb_stream_record_describe (&p->deferred);
 		g_autofree char *reason = g_strdup_printf ("%s: the stream ends after 0x" FMT_X64 " of its bytes",
-		                                           what, p->offset - r.offset);
+		                                           what, p->push.offset - r.offset);
 
 		r.kind = MWB_STREAM_TRUNCATED;
-		r.length = p->offset - r.offset;
+		r.length = p->push.offset - r.offset;
 		r.reason = reason;
 		p->has_deferred = FALSE;
 		emit (p, &r);
@@ -2084,16 +2032,16 @@ mwb_stream_parser_finish (MwbStreamParser *p)
 
 	switch (p->state) {
 	case ST_MAGIC:
-		truncated (p, p->offset, 0, "%s", p->offset == 0 ? "empty stream" : "the stream ends before its header");
+		truncated (p, p->push.offset, 0, "%s", p->push.offset == 0 ? "empty stream" : "the stream ends before its header");
 		break;
 	case ST_TOP:
 		if (!p->seen_eof)
-			truncated (p, p->offset, 0, "the stream ends before EOF");
+			truncated (p, p->push.offset, 0, "the stream ends before EOF");
 		break;
 	case ST_RAM:
 	case ST_RAM_BLOCKS:
 	case ST_FOOTER:
-		truncated (p, p->offset, 0, "the stream ends inside section %u (%s)", p->cur->id, p->cur->idstr);
+		truncated (p, p->push.offset, 0, "the stream ends inside section %u (%s)", p->cur->id, p->cur->idstr);
 		break;
 	case ST_DEVICE:
 		truncated (p, p->dev_start, p->dev_len, "device data of section %u (%s) with no footer: the stream ends",
@@ -2103,7 +2051,7 @@ mwb_stream_parser_finish (MwbStreamParser *p)
 	case ST_RESYNC:
 		unknown_end (p);
 		if (p->seen_header && !p->seen_eof)
-			truncated (p, p->offset, 0, "the stream ends before EOF");
+			truncated (p, p->push.offset, 0, "the stream ends before EOF");
 		break;
 	case ST_DONE:
 	default:
