@@ -6,8 +6,8 @@
 #include "criu-backend.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
+#include "cache.h"
 #include "mwb-error.h"
 
 #define CRIU_DEFAULT_PREFIX "/opt/mwb/criu"
@@ -50,19 +50,11 @@ check_binary (const char *bin)
 static char *
 pass_file (const char *bin)
 {
-	struct stat st;
 	g_autofree char *boot = NULL;
-	g_autofree char *key = NULL;
-	g_autofree char *sum = NULL;
 
-	if (stat (bin, &st) < 0
-	    || !g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
+	if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
 		return NULL;
-	key = g_strdup_printf ("%s\n%lu\n%lu\n%lld\n%lld\n%s", bin, (unsigned long) st.st_dev,
-			       (unsigned long) st.st_ino, (long long) st.st_size, (long long) st.st_mtime,
-			       g_strstrip (boot));
-	sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
-	return g_build_filename (g_get_user_cache_dir (), "mwb", "criu-check", sum, NULL);
+	return mwb_cache_file_for_binary ("criu-check", bin, g_strstrip (boot));
 }
 
 static char *

@@ -23,26 +23,14 @@ typedef struct {
 	const MwbStep *proto;	/* where generated steps say they come from */
 } Plan;
 
-static void
-arg_clear (gpointer data)
-{
-	MwbArg *a = data;
-
-	g_free (a->key);
-	g_free (a->value);
-}
-
 static MwbStep *
 add_step (Plan *p, const char *base, const char *action, char *about)
 {
-	MwbStep *s = g_new0 (MwbStep, 1);
 	guint n = GPOINTER_TO_UINT (g_hash_table_lookup (p->used, base)) + 1;
+	g_autofree char *name = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, n);
+	MwbStep *s = mwb_step_new (name, action);
 
 	g_hash_table_insert (p->used, g_strdup (base), GUINT_TO_POINTER (n));
-	s->name = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, n);
-	s->action = g_strdup (action);
-	s->args = g_array_new (FALSE, TRUE, sizeof (MwbArg));
-	g_array_set_clear_func (s->args, arg_clear);
 	s->about = about;
 	s->line = p->proto ? p->proto->line : 0;
 	g_ptr_array_add (p->steps, s);

@@ -8,9 +8,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <json-glib/json-glib.h>
+
+#include "cache.h"
 
 #include "mwb-error.h"
 #include "proc.h"
@@ -33,16 +34,7 @@ qemu_machines_free (QemuMachines *m)
 static char *
 cache_file (const char *bin)
 {
-	struct stat st;
-	g_autofree char *key = NULL;
-	g_autofree char *sum = NULL;
-
-	if (stat (bin, &st) < 0)
-		return NULL;
-	key = g_strdup_printf ("%s\n%lu\n%lu\n%lld\n%lld", bin, (unsigned long) st.st_dev,
-			       (unsigned long) st.st_ino, (long long) st.st_size, (long long) st.st_mtime);
-	sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
-	return g_build_filename (g_get_user_cache_dir (), "mwb", "machines", sum, NULL);
+	return mwb_cache_file_for_binary ("machines", bin, NULL);
 }
 
 /* Parses the QMP transcript: the greeting's version and query-machines' names. */

@@ -38,6 +38,17 @@ arg_array_new (void)
 }
 
 MwbStep *
+mwb_step_new (const char *name, const char *action)
+{
+	MwbStep *s = g_new0 (MwbStep, 1);
+
+	s->name = g_strdup (name);
+	s->action = g_strdup (action);
+	s->args = arg_array_new ();
+	return s;
+}
+
+MwbStep *
 mwb_step_copy (const MwbStep *step)
 {
 	MwbStep *c = g_new0 (MwbStep, 1);

@@ -38,6 +38,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwbScenario, mwb_scenario_unref)
 
 /* For backends that transform a scenario's steps (zdtm's variations). */
 MwbScenario *mwb_scenario_copy_without_steps (const MwbScenario *scn);
+MwbStep *mwb_step_new (const char *name, const char *action);
 MwbStep *mwb_step_copy (const MwbStep *step);
 void mwb_step_set_arg (MwbStep *step, const char *key, const char *value);
 
