@@ -60,7 +60,6 @@ struct _CriuBackend {
 	guint poll_timer;
 	CriuCmd *daemon;	/* page-server or lazy-pages, while it runs */
 	CriuCmd *cmd;		/* dump/restore/pre-dump in flight */
-	CriuCmd *wait_cmd;	/* the one criu.wait-daemon waits for */
 	GPid dump_pid;		/* the root's pid at the first dump: names the image dir */
 	GPid dumped_root;	/* the tree a dump ends, until it is gone (a remote
 				 * lazy dump keeps it past the restore) */

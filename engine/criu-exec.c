@@ -62,15 +62,6 @@ report_log (CriuBackend *be, CriuCmd *c)
 	return criu_log_cause (text, len);
 }
 
-static gboolean
-log_says (CriuCmd *c, const char *what)
-{
-	g_autofree char *text = NULL;
-	gsize len = 0;
-
-	return g_file_get_contents (c->log_path, &text, &len, NULL) && memmem (text, len, what, strlen (what));
-}
-
 static void
 finish_cmd_step (CriuBackend *be, CriuCmd *c)
 {
@@ -352,31 +343,25 @@ criu_action_restore (MwbBackend *mb, MwbStepRun *sr)
 
 /* ---- daemons ---- */
 
-static gboolean
-check_daemon_ready (CriuBackend *be, MwbStepRun *sr)
+static void
+on_daemon_ready (gpointer data)
 {
-	CriuCmd *c = be->daemon;
+	CriuCmd *c = data;
+	MwbStepRun *sr = c->sr;
 
-	if (!c)
-		return FALSE;
-	if (c->exited) {
-		/* finish_cmd_step already ended the step with the exit */
-		return TRUE;
-	}
-	if (!log_says (c, c->ready_text))
-		return FALSE;
-	be->poll_timer = 0;
-	criu_clear_wait (be);
+	if (!sr || c->exited)
+		return;
 	c->sr = NULL;
 	mwb_step_run_ok (sr, "criu %s is ready (pid %d)", c->what, mwb_proc_pid (c->proc));
-	return TRUE;
 }
 
+/* The step ends when the daemon's log says it is ready, or when it exits. */
 void
 criu_daemon_wait_ready (CriuBackend *be, CriuCmd *c, MwbStepRun *sr)
 {
+	(void) be;
 	mwb_step_run_waiting_for (sr, "criu %s to say \"%s\"", c->what, c->ready_text);
-	criu_poll (be, sr, check_daemon_ready);
+	criu_log_tail_watch (c->tail, c->ready_text, on_daemon_ready, c);
 }
 
 void
@@ -437,19 +422,6 @@ criu_action_lazy_pages (MwbBackend *mb, MwbStepRun *sr)
 	criu_daemon_wait_ready (be, c, sr);
 }
 
-static gboolean
-check_daemon_exit (CriuBackend *be, MwbStepRun *sr)
-{
-	CriuCmd *c = be->wait_cmd;
-
-	(void) sr;
-	if (!c || !c->exited)
-		return FALSE;
-	be->poll_timer = 0;
-	/* finish_cmd_step ended the step when the process exited */
-	return TRUE;
-}
-
 void
 criu_action_wait_daemon (MwbBackend *mb, MwbStepRun *sr)
 {
@@ -474,8 +446,7 @@ criu_action_wait_daemon (MwbBackend *mb, MwbStepRun *sr)
 			mwb_step_run_fail (sr, "criu %s %s", what, how);
 		return;
 	}
+	/* finish_cmd_step ends the step when it exits */
 	c->sr = sr;
-	be->wait_cmd = c;
 	mwb_step_run_waiting_for (sr, "criu %s (pid %d) to exit", what, mwb_proc_pid (c->proc));
-	criu_poll (be, sr, check_daemon_exit);
 }

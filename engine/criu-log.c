@@ -16,12 +16,30 @@ struct _CriuLogTail {
 	int fd;
 	GString *partial;
 	guint timer;
+	char *watch_text;
+	void (*watch_func) (gpointer data);
+	gpointer watch_data;
 };
 
 static void
 emit (CriuLogTail *t, const char *line)
 {
 	mwb_runner_log (t->runner, t->source, MWB_LOG_IN, FALSE, line);
+	if (t->watch_func && strstr (line, t->watch_text)) {
+		void (*func) (gpointer) = t->watch_func;
+
+		t->watch_func = NULL;
+		func (t->watch_data);
+	}
+}
+
+void
+criu_log_tail_watch (CriuLogTail *t, const char *text, void (*func) (gpointer data), gpointer data)
+{
+	g_free (t->watch_text);
+	t->watch_text = g_strdup (text);
+	t->watch_func = func;
+	t->watch_data = data;
 }
 
 /* Reads what has been appended since the last call; complete lines go out. */
@@ -92,6 +110,7 @@ criu_log_tail_free (CriuLogTail *t)
 	if (t->fd >= 0)
 		close (t->fd);
 	g_string_free (t->partial, TRUE);
+	g_free (t->watch_text);
 	g_free (t->path);
 	g_free (t->source);
 	g_free (t);

@@ -15,6 +15,9 @@ typedef struct _CriuLogTail CriuLogTail;
 /* Hands each complete line of path to the runner as a log record of source,
  * polling while the file grows (it may not exist yet). */
 CriuLogTail *criu_log_tail_new (MwbRunner *runner, const char *path, const char *source);
+/* Calls func once, with data, for the first line that contains text
+ * (a daemon's "ready" line). */
+void criu_log_tail_watch (CriuLogTail *t, const char *text, void (*func) (gpointer data), gpointer data);
 /* Reads what is left, a last line without its newline included. */
 void criu_log_tail_drain (CriuLogTail *t);
 void criu_log_tail_free (CriuLogTail *t);

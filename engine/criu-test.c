@@ -165,32 +165,33 @@ add_children (GArray *pids, GPid pid)
 	}
 }
 
-GArray *
-criu_tree_pids (CriuBackend *be)
+/* root and its descendants, breadth first (root first). */
+static GArray *
+tree_of (GPid root)
 {
 	GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
 
-	if (be->root_pid <= 0 || criu_root_gone (be))
-		return pids;
-	g_array_append_val (pids, be->root_pid);
+	g_array_append_val (pids, root);
 	for (guint i = 0; i < pids->len && i < 4096; i++)
 		add_children (pids, g_array_index (pids, GPid, i));
 	return pids;
+}
+
+GArray *
+criu_tree_pids (CriuBackend *be)
+{
+	if (be->root_pid <= 0 || criu_root_gone (be))
+		return g_array_new (FALSE, FALSE, sizeof (GPid));
+	return tree_of (be->root_pid);
 }
 
 /* The host PID of the process whose PID is ns_pid in root's PID namespace. */
 static GPid
 host_pid_in_ns (GPid root, GPid ns_pid)
 {
-	g_autofree char *ns_path = g_strdup_printf ("/proc/%d/ns/pid", root);
-	g_autofree char *ns = g_file_read_link (ns_path, NULL);
-	g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+	g_autoptr (GArray) pids = tree_of (root);
 
-	if (!ns)
-		return 0;
-	g_array_append_val (pids, root);
-	for (guint i = 0; i < pids->len && i < 4096; i++)
-		add_children (pids, g_array_index (pids, GPid, i));
+	/* the tree under the namespace's init is the namespace */
 	for (guint i = 0; i < pids->len; i++) {
 		GPid p = g_array_index (pids, GPid, i);
 		g_autofree char *status_path = g_strdup_printf ("/proc/%d/status", p);
