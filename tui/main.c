@@ -328,6 +328,36 @@ plan_both_ways (MwbRunConfig *cfg, MwbRunConfig **reverse, char **forward, char 
 	return 0;
 }
 
+/* -f h,ns,uns: a configuration per zdtm flavor, labelled by it. One flavor
+ * is the run's own (no "[ns]" in every name): *cfgs stays NULL. */
+static int
+plan_flavors (const char *spec, MwbRunConfig *cfg, GPtrArray **cfgs, GStrv *labels)
+{
+	static const char *const known[] = { "h", "ns", "uns", NULL };
+	g_auto (GStrv) list = g_strsplit (spec, ",", -1);
+
+	for (guint i = 0; list[i]; i++) {
+		if (!g_strv_contains (known, list[i]))
+			return usage_error ("-f takes zdtm's flavors h, ns, uns (comma-separated), not '%s'", list[i]);
+		for (guint j = 0; j < i; j++)
+			if (g_str_equal (list[j], list[i]))
+				return usage_error ("-f: flavor '%s' given twice", list[i]);
+	}
+	if (g_strv_length (list) == 1) {
+		cfg->flavor = g_strdup (list[0]);
+		return 0;
+	}
+	*cfgs = g_ptr_array_new_with_free_func ((GDestroyNotify) mwb_run_config_free);
+	for (guint i = 0; list[i]; i++) {
+		MwbRunConfig *c = mwb_run_config_copy (cfg);
+
+		c->flavor = g_strdup (list[i]);
+		g_ptr_array_add (*cfgs, c);
+	}
+	*labels = g_steal_pointer (&list);
+	return 0;
+}
+
 static int
 cmd_run (Opts *o)
 {
@@ -381,40 +411,17 @@ cmd_run (Opts *o)
 		bo.n_variants = 2;
 	}
 	if (o->flavors) {
-		g_auto (GStrv) list = g_strsplit (o->flavors, ",", -1);
-		static const char *const known[] = { "h", "ns", "uns", NULL };
-
 		if (o->both_ways)
 			return usage_error ("-f (zdtm flavors) and --both-ways (QEMU directions) do not go together");
-		flavor_cfgs = g_ptr_array_new_with_free_func ((GDestroyNotify) mwb_run_config_free);
-		for (guint i = 0; list[i]; i++) {
-			MwbRunConfig *c;
-
-			if (!g_strv_contains (known, list[i]))
-				return usage_error ("-f takes zdtm's flavors h, ns, uns (comma-separated), not '%s'", list[i]);
-			for (guint j = 0; j < i; j++)
-				if (g_str_equal (list[j], list[i]))
-					return usage_error ("-f: flavor '%s' given twice", list[i]);
-			c = mwb_run_config_copy (cfg);
-			c->flavor = g_strdup (list[i]);
-			g_ptr_array_add (flavor_cfgs, c);
-		}
-		if (flavor_cfgs->len == 1) {
-			/* one flavor: no "[ns]" in every name */
-			cfg->flavor = g_strdup (list[0]);
-		} else {
-			g_ptr_array_add (flavor_cfgs, NULL);
-			bo.variants = (const MwbRunConfig *const *) flavor_cfgs->pdata;
-			bo.variant_labels = (const char *const *) list;
-			bo.n_variants = flavor_cfgs->len - 1;
-			bo.variant_backend = "criu";
-		}
-		if (o->tui && flavor_cfgs->len > 2)
+		if ((rc = plan_flavors (o->flavors, cfg, &flavor_cfgs, &flavor_labels)))
+			return rc;
+		if (flavor_cfgs && o->tui)
 			return usage_error ("--tui opens one run; give one flavor with -f");
-		if (flavor_cfgs->len > 1) {
-			g_strfreev (flavor_labels);
-			flavor_labels = g_steal_pointer (&list);
+		if (flavor_cfgs) {
+			bo.variants = (const MwbRunConfig *const *) flavor_cfgs->pdata;
 			bo.variant_labels = (const char *const *) flavor_labels;
+			bo.n_variants = flavor_cfgs->len;
+			bo.variant_backend = "criu";
 		}
 	}
 	if (o->tui) {
