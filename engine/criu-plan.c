@@ -3,8 +3,10 @@
  *
  *   probe, start, dump, gone, restore, (signal, check)
  *
- * and the run's MwbCriuVariation rewrites the part from the first
- * criu.dump to the first criu.restore: repeated (--iters), preceded by
+ * and the run's MwbCriuVariation rewrites its checkpoint/restore steps
+ * (every criu.dump, criu.restore, criu.wait-gone ... wherever they are:
+ * the variation's cycle takes the place of the first of them, the other
+ * steps keep their order around it): repeated (--iters), preceded by
  * pre-dumps (--pre), dumped with the page server (--page-server), restored
  * lazily (--lazy-pages), or dropped (--nocr, --norst). The rewritten list is
  * what the steps pane shows and what breakpoints name, so a user sees the

@@ -486,7 +486,11 @@ on_poll (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* Calls check every few ms until it finishes the step (returns TRUE). */
+/* Calls check every few ms until it finishes the step (returns TRUE).
+ * A poll, not a child watch: the processes waited for are orphans mwb
+ * adopts as subreaper (the daemonized test, a restored tree), or not mwb's
+ * at all (a namespace's test), and GLib's child watch only works on
+ * children mwb spawned itself. */
 void
 criu_poll (CriuBackend *be, MwbStepRun *sr, CriuPollCheck check)
 {
