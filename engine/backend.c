@@ -7,6 +7,7 @@
 static const MwbBackendClass *const backends[] = {
 	&mwb_qemu_backend,
 	&mwb_criu_backend,
+	&mwb_replay_backend,
 };
 
 const MwbBackendClass *

@@ -1,5 +1,6 @@
 #include "catalog.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -143,4 +144,25 @@ mwb_catalog_select (GPtrArray *catalog, const char *const *paths, const char *co
 		}
 	}
 	return g_steal_pointer (&out);
+}
+
+GStrv
+mwb_catalog_tap_order (GPtrArray *catalog)
+{
+	g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+
+	for (guint i = 0; i < catalog->len; i++) {
+		MwbScenario *scn = catalog->pdata[i];
+		g_autofree char *base = g_path_get_basename (scn->file);
+
+		/* NN-name.scn with NN the TAP number; 90 and up are mwb's own. */
+		if (!g_ascii_isdigit (base[0]) || !g_ascii_isdigit (base[1]) || base[2] != '-'
+		    || !g_str_has_prefix (scn->path, "/x86_64/migration/"))
+			continue;
+		if ((guint) atoi (base) != order->len + 1)
+			continue;
+		g_ptr_array_add (order, g_strdup (scn->path));
+	}
+	g_ptr_array_add (order, NULL);
+	return (GStrv) g_ptr_array_free (g_steal_pointer (&order), FALSE);
 }

@@ -17,3 +17,6 @@ GPtrArray *mwb_catalog_load (const char *dir, GError **error);
 /* An unknown -p path or a -r prefix that matches nothing is an error. */
 GPtrArray *mwb_catalog_select (GPtrArray *catalog, const char *const *paths,
 			       const char *const *prefixes, gboolean all, GError **error);
+/* migration-test's tests in TAP order (the scenario files numbered 01, 02,
+ * ... under /x86_64/migration), NULL-terminated; empty when there are none. */
+GStrv mwb_catalog_tap_order (GPtrArray *catalog);

@@ -49,6 +49,8 @@ typedef struct {
 	char *criu_bin;		/* --criu; NULL: MWB_CRIU, the private prefix, PATH */
 	char *flavor;		/* zdtm's h, ns, uns; NULL: the test's first */
 	MwbCriuVariation criu;
+	/* `mwb replay`: the log the replay backend reads its steps from (not owned). */
+	struct _MwbReplayLog *replay;
 } MwbRunConfig;
 
 MwbRunConfig *mwb_run_config_new (void);

@@ -345,6 +345,11 @@ tui_open_scenario (MwbTui *t, MwbScenario *scn, GError **error)
 	tui_focus (t, t->steps);
 	if (!mwb_runner_start (t->runner, error))
 		return FALSE;
+	if (g_str_equal (scn->backend, "replay")) {
+		/* A replay opens where the log failed; every step is instant. */
+		mwb_runner_continue (t->runner);
+		return TRUE;
+	}
 	tui_message (t, MWB_C_NORMAL, "%s: paused before step 1 (%s); s runs it",
 		     scn->path, ((MwbStep *) scn->steps->pdata[0])->name);
 	return TRUE;
@@ -809,6 +814,8 @@ tui_free (MwbTui *t)
 	g_ptr_array_unref (t->step_reasons);
 	g_hash_table_unref (t->tails);
 	g_ptr_array_unref (t->catalog);
+	if (t->live_catalog)
+		g_ptr_array_unref (t->live_catalog);
 	g_free (t->state_dir);
 	g_free (t->message);
 	g_free (t->last_search);

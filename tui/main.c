@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "guard.h"
 #include "qemu-machines.h"
+#include "replay-backend.h"
 #include "criu-image-print.h"
 #include "stream-print.h"
 #include "run-config.h"
@@ -34,6 +35,8 @@ static const char usage_text[] =
 	"                [--sibling] [--stop] [--dedup]\n"
 	"                [--scenarios DIR]\n"
 	"       mwb inspect FILE|DIR [--json | --page ADDR]\n"
+	"       mwb replay FILE [--summary | --json] [--format FORMAT]\n"
+	"       mwb --replay FILE\n"
 	"       mwb actions\n"
 	"       mwb keys [--keymap NAME|FILE] [--mdoc]\n"
 	"       mwb --version\n"
@@ -96,6 +99,10 @@ typedef struct {
 	gboolean nocr, norst, snaps, page_server, lazy_pages, remote_lazy_pages, sibling, stop, dedup;
 	int iters;
 	int pre;
+	/* replay */
+	char *replay;
+	char *format;
+	gboolean summary;
 } Opts;
 
 static void
@@ -122,6 +129,8 @@ opts_clear (Opts *o)
 	g_free (o->page);
 	g_free (o->criu);
 	g_free (o->flavors);
+	g_free (o->replay);
+	g_free (o->format);
 }
 
 static const char *const known_faults[] = {
@@ -436,6 +445,8 @@ cmd_run (Opts *o)
 	return mwb_batch_run (sel, cfg, &bo);
 }
 
+static int cmd_replay (Opts *o, const char *file);
+
 static int
 cmd_workbench (Opts *o)
 {
@@ -443,6 +454,8 @@ cmd_workbench (Opts *o)
 	g_autoptr (GPtrArray) cat = NULL;
 	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
 
+	if (o->replay)
+		return cmd_replay (o, o->replay);
 	if (o->paths || o->prefixes || o->all || o->tap || o->junit || o->sbs)
 		return usage_error ("without a command mwb opens the workbench; `mwb run` takes -p, -r, -a, --tap");
 	if ((rc = build_config (o, cfg)))
@@ -521,6 +534,67 @@ cmd_inspect (Opts *o, const char *file)
 	return fflush (stdout) == 0 ? 0 : 2;
 }
 
+/* A recorded log: a summary, JSON, or the workbench on its first failure. */
+static int
+cmd_replay (Opts *o, const char *file)
+{
+	int rc = 0;
+	g_autoptr (GPtrArray) cat = NULL;
+	g_autoptr (GError) err = NULL;
+	g_autoptr (MwbRunConfig) cfg = mwb_run_config_new ();
+	g_autoptr (MwbReplayLog) log = NULL;
+	g_autoptr (GPtrArray) tests = NULL;
+	g_auto (GStrv) order = NULL;
+	MwbReplayOptions ro = { 0 };
+	int first;
+
+	if (!file)
+		return usage_error ("replay: which log? (mwb replay FILE [--summary | --json])");
+	if (o->summary && o->json)
+		return usage_error ("replay: --summary and --json do not go together");
+	if (o->format && !(ro.format = mwb_replay_format_from_name (o->format)))
+		return usage_error ("replay: unknown --format '%s' (meson, gtap, tap, zdtm, criu, journal)", o->format);
+	if ((rc = build_config (o, cfg)))
+		return rc;
+	if (!o->keep)
+		cfg->keep = MWB_KEEP_NEVER;
+	/* The catalogue names the tests TAP hides; a replay works without it. */
+	cat = load_catalog (o, &rc);
+	if (!cat) {
+		rc = 0;
+		cat = g_ptr_array_new ();
+	}
+	order = mwb_catalog_tap_order (cat);
+	ro.order = (const char *const *) order;
+	ro.order_from = "QEMU 7.2's migration-test";
+	ro.items = !o->summary && !o->json;
+	if (g_file_test (file, G_FILE_TEST_IS_DIR)) {
+		fprintf (stderr, "mwb: replay: %s is a directory, not a log\n", file);
+		return 2;
+	}
+	if (!(log = mwb_replay_load (file, &ro, &err))) {
+		fprintf (stderr, "mwb: replay: %s\n", err->message);
+		return 2;
+	}
+	if (o->json) {
+		mwb_replay_print_json (stdout, log);
+		return fflush (stdout) == 0 ? mwb_replay_exit_status (log) : 2;
+	}
+	if (o->summary) {
+		mwb_replay_print_summary (stdout, log);
+		return fflush (stdout) == 0 ? mwb_replay_exit_status (log) : 2;
+	}
+	if (!log->tests->len) {
+		fprintf (stderr, "mwb: replay: no test results in %s (read as %s)\n", file,
+			 mwb_replay_format_name (log->format));
+		return 2;
+	}
+	cfg->replay = log;
+	tests = mwb_replay_scenarios (log);
+	first = mwb_replay_first_failure (log);
+	return mwb_workbench_replay (cfg, tests, tests->pdata[first >= 0 ? first : 0], cat, o->keymap);
+}
+
 static int
 cmd_actions (void)
 {
@@ -582,7 +656,7 @@ main (int argc, char **argv)
 		{ "tui", 0, 0, G_OPTION_ARG_NONE, &o.tui, "Open the workbench on the scenario, paused before step 1", NULL },
 		{ "keymap", 0, 0, G_OPTION_ARG_STRING, &o.keymap, "Keymap: default, vi, emacs or a file", "NAME|FILE" },
 		{ "mdoc", 0, 0, G_OPTION_ARG_NONE, &o.mdoc, "keys: print the default key table as mdoc", NULL },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "inspect: print the whole structure as JSON", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "inspect, replay: print the whole structure as JSON", NULL },
 		{ "page", 0, 0, G_OPTION_ARG_STRING, &o.page, "inspect: print the guest page at ADDR", "ADDR" },
 		{ "criu", 0, 0, G_OPTION_ARG_FILENAME, &o.criu, "criu binary (else MWB_CRIU, /opt/mwb/criu, PATH)", "BIN" },
 		{ "flavor", 'f', 0, G_OPTION_ARG_STRING, &o.flavors,
@@ -599,6 +673,10 @@ main (int argc, char **argv)
 		{ "sibling", 0, 0, G_OPTION_ARG_NONE, &o.sibling, "CRIU: restore the tree as criu's sibling", NULL },
 		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "CRIU: leave the tree stopped after dump/restore and check it is", NULL },
 		{ "dedup", 0, 0, G_OPTION_ARG_NONE, &o.dedup, "CRIU: deduplicate images (auto-dedup)", NULL },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o.replay, "Open the workbench on a recorded log's first failure", "FILE" },
+		{ "summary", 0, 0, G_OPTION_ARG_NONE, &o.summary, "replay: print each test's verdict and cause", NULL },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+		  "replay: read the log as meson, gtap, tap, zdtm, criu or journal", "FORMAT" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
@@ -620,8 +698,8 @@ main (int argc, char **argv)
 	if (!*cmd || cmd[0] == '-')
 		cmd = "";
 	else if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions")
-		 && !g_str_equal (cmd, "keys") && !g_str_equal (cmd, "inspect"))
-		return usage_error ("unknown command '%s' (list, run, inspect, actions, keys; see mwb --help)", cmd);
+		 && !g_str_equal (cmd, "keys") && !g_str_equal (cmd, "inspect") && !g_str_equal (cmd, "replay"))
+		return usage_error ("unknown command '%s' (list, run, inspect, replay, actions, keys; see mwb --help)", cmd);
 
 	ctx = g_option_context_new (NULL);
 	g_option_context_add_main_entries (ctx, entries, NULL);
@@ -638,6 +716,11 @@ main (int argc, char **argv)
 	if (g_str_equal (cmd, "inspect")) {
 		rc = argc > 2 ? usage_error ("inspect takes one file, not also '%s'", argv[2])
 			      : cmd_inspect (&o, argc > 1 ? argv[1] : NULL);
+		goto out;
+	}
+	if (g_str_equal (cmd, "replay")) {
+		rc = argc > 2 ? usage_error ("replay takes one log, not also '%s'", argv[2])
+			      : cmd_replay (&o, argc > 1 ? argv[1] : NULL);
 		goto out;
 	}
 	if (argc > 1) {

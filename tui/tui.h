@@ -93,6 +93,7 @@ struct _MwbTui {
 	/* configuration */
 	MwbRunConfig *cfg;
 	GPtrArray *catalog;	/* MwbScenario*, every scenario known */
+	GPtrArray *live_catalog;	/* replaying: the scenarios :rerun can start, or NULL */
 	MwbKeymap *keymap;
 	char *state_dir;	/* $XDG_STATE_HOME/mwb */
 

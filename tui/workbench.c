@@ -33,8 +33,9 @@ mwb_workbench_keymap (const char *name, GPtrArray *warnings)
 	return km;
 }
 
-int
-mwb_workbench_run (MwbRunConfig *cfg, GPtrArray *catalog, MwbScenario *open, const char *keymap)
+static int
+workbench_run (MwbRunConfig *cfg, GPtrArray *catalog, MwbScenario *open, GPtrArray *live,
+	       const char *keymap)
 {
 	const char *script = g_getenv ("MWB_SCRIPT");
 	gboolean headless = script && *script && (g_getenv ("MWB_NO_DISPLAY") || !isatty (STDOUT_FILENO));
@@ -57,6 +58,8 @@ mwb_workbench_run (MwbRunConfig *cfg, GPtrArray *catalog, MwbScenario *open, con
 		have_saved_tty = TRUE;
 	mwb_crash_install (restore_terminal, crash_dir);
 	t = tui_new (cfg, catalog, km, headless);
+	if (live)
+		t->live_catalog = g_ptr_array_ref (live);
 	if (!display_init (t, &err)) {
 		fprintf (stderr, "mwb: %s\n", err->message);
 		tui_free (t);
@@ -91,4 +94,17 @@ mwb_workbench_run (MwbRunConfig *cfg, GPtrArray *catalog, MwbScenario *open, con
 	tui_free (t);
 	mwb_keymap_free (km);
 	return status;
+}
+
+int
+mwb_workbench_run (MwbRunConfig *cfg, GPtrArray *catalog, MwbScenario *open, const char *keymap)
+{
+	return workbench_run (cfg, catalog, open, NULL, keymap);
+}
+
+int
+mwb_workbench_replay (MwbRunConfig *cfg, GPtrArray *tests, MwbScenario *open, GPtrArray *live,
+		      const char *keymap)
+{
+	return workbench_run (cfg, tests, open, live, keymap);
 }
