@@ -129,7 +129,9 @@ command_phase (Rp *rp, const char *cmd, const char *side)
 		return NULL;
 	if (g_str_has_prefix (cmd, "migrate-set-") || g_str_equal (cmd, "query-migrate-parameters")
 	    || g_str_equal (cmd, "query-migrate-capabilities"))
-		return "set-parameters";
+		/* Once migrating, a parameter change is the test pushing the
+		 * migration to converge: part of waiting for it. */
+		return rp->q.migrated ? NULL : "set-parameters";
 	if (g_str_equal (cmd, "migrate"))
 		return "migrate";
 	if (g_str_equal (cmd, "query-migrate")) {
@@ -385,6 +387,8 @@ result_line (Rp *rp, const RpLine *l, gboolean ok, const char *rest)
 	if (!ok && !t->cause)
 		t->cause = g_strdup (l->s);
 	rp_text (rp, l, "stdout");
+	if (rp->q.qtest_clock > 0 && t->duration_s < 0)
+		t->duration_s = rp->q.qtest_clock;
 	rp->last_num = num;
 	rp_set (&rp->last_path, t->path);
 	rp->n_results++;

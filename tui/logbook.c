@@ -151,6 +151,10 @@ decode_qmp (MwbLogbook *lb, MwbLbRecord *r, guint index)
 		g_autofree char *id = compact (json_object_get_member (o, "id"));
 
 		id_key = g_strdup_printf ("%s\n%s", r->source, id);
+	} else {
+		/* No id (a replayed QTEST_LOG): QMP answers in order, so a
+		 * reply belongs to the source's last command. */
+		id_key = g_strdup_printf ("%s\n", r->source);
 	}
 	if (json_object_has_member (o, "execute")) {
 		g_autofree char *args = json_object_has_member (o, "arguments")
