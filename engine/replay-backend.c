@@ -77,6 +77,24 @@ emit_item (ReplayBackend *be, const MwbReplayItem *it)
 	}
 }
 
+/* What the log says of the test and what mwb worked out. */
+static void
+tell_summary (MwbRunner *runner, MwbReplayLog *log, const MwbReplayTest *t)
+{
+	const char *const labels[] = { "named", "process", "cause", "memory", "result" };
+	const char *const values[] = { t->named_by, t->process, t->cause, t->memory, t->result };
+
+	mwb_runner_logf (runner, "engine", "replay of %s, line %" G_GUINT64_FORMAT ": %s %s%s%s", log->file,
+			 t->line, mwb_replay_verdict_name (t->verdict), t->path, t->flavor ? " in " : "",
+			 t->flavor ? t->flavor : "");
+	if (t->failed_step >= 0)
+		mwb_runner_logf (runner, "engine", "  step: %s (step %d)",
+				 ((MwbReplayStep *) t->steps->pdata[t->failed_step])->name, t->failed_step + 1);
+	for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+		if (values[i])
+			mwb_runner_logf (runner, "engine", "  %s: %s", labels[i], values[i]);
+}
+
 static void
 replay_step (MwbBackend *base, MwbStepRun *sr)
 {
@@ -92,6 +110,9 @@ replay_step (MwbBackend *base, MwbStepRun *sr)
 	}
 	t = be->log->tests->pdata[ti];
 	st = t->steps->pdata[si];
+	/* Where the log failed, first what mwb makes of it. */
+	if (st->state == MWB_STEP_FAILED)
+		tell_summary (be->parent.runner, be->log, t);
 	for (guint i = 0; i < st->n_items; i++)
 		emit_item (be, &g_array_index (be->log->items, MwbReplayItem, st->first_item + i));
 	switch (st->state) {
@@ -121,24 +142,6 @@ test_index (MwbReplayLog *log, const MwbScenario *scn)
 	return i >= 0 && (guint) i < log->tests->len ? i : -1;
 }
 
-/* What the log says of the test, first thing in the log pane. */
-static void
-tell_summary (MwbRunner *runner, MwbReplayLog *log, const MwbReplayTest *t)
-{
-	const char *const labels[] = { "named", "process", "cause", "memory", "result" };
-	const char *const values[] = { t->named_by, t->process, t->cause, t->memory, t->result };
-
-	mwb_runner_logf (runner, "engine", "replay of %s, line %" G_GUINT64_FORMAT ": %s %s%s%s", log->file,
-			 t->line, mwb_replay_verdict_name (t->verdict), t->path, t->flavor ? " in " : "",
-			 t->flavor ? t->flavor : "");
-	if (t->failed_step >= 0)
-		mwb_runner_logf (runner, "engine", "  step: %s (step %d)",
-				 ((MwbReplayStep *) t->steps->pdata[t->failed_step])->name, t->failed_step + 1);
-	for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-		if (values[i])
-			mwb_runner_logf (runner, "engine", "  %s: %s", labels[i], values[i]);
-}
-
 static MwbBackend *
 replay_create (MwbRunner *runner, GError **error)
 {
@@ -156,7 +159,9 @@ replay_create (MwbRunner *runner, GError **error)
 	be->log = cfg->replay;
 	ti = test_index (be->log, mwb_runner_scenario (runner));
 	if (ti >= 0)
-		tell_summary (runner, be->log, be->log->tests->pdata[ti]);
+		mwb_runner_logf (runner, "engine", "replay of %s: test %d of %u, from line %" G_GUINT64_FORMAT,
+				 be->log->file, ti + 1, be->log->tests->len,
+				 ((MwbReplayTest *) be->log->tests->pdata[ti])->line);
 	return &be->parent;
 }
 
