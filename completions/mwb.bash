@@ -72,12 +72,13 @@ _mwb()
 		-b --break --break-event --tap --junit --scenarios --help
 		--criu -f --flavor --nocr --norst --iters --pre --snaps --page-server --lazy-pages
 		--remote-lazy-pages --sibling --stop --dedup'
-	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios|--criu|-f|--flavor|--iters|--pre'
+	local replay_opts='--summary --json --format --keymap --scenarios --keep --workdir --help'
+	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios|--criu|-f|--flavor|--iters|--pre|--replay|--format'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
 	if ((cword == 1)); then
-		_mwb_reply $'list\nrun\ninspect\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios' "$cur"
+		_mwb_reply $'list\nrun\ninspect\nreplay\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios\n--replay' "$cur"
 		return 0
 	fi
 	cmd=${words[1]}
@@ -165,8 +166,12 @@ _mwb()
 		--workdir | --scenarios)
 			_mwb_files -d "$cur" "$pre"
 			;;
-		--junit)
+		--junit | --replay)
 			_mwb_files -f "$cur" "$pre"
+			;;
+		--format)
+			# How mwb replay reads the log (else told from its content).
+			_mwb_reply $'meson\ngtap\ntap\nzdtm\ncriu\njournal' "$cur" "$pre"
 			;;
 		--qemu | --qemu-src | --qemu-dst)
 			if [[ $cur == */* ]]; then
@@ -228,7 +233,14 @@ _mwb()
 			_mwb_files -f "$cur" ""
 		fi
 		;;
-	-*) _mwb_reply $'--keymap\n--scenarios' "$cur" ;;
+	replay)
+		if [[ $cur == -* ]]; then
+			_mwb_reply "$(printf '%s\n' $replay_opts)" "$cur"
+		else
+			_mwb_files -f "$cur" ""
+		fi
+		;;
+	-*) _mwb_reply $'--keymap\n--scenarios\n--replay' "$cur" ;;
 	*) COMPREPLY=() ;;
 	esac
 	return 0

@@ -55,6 +55,22 @@ rp_clean (GString *out, const char *raw, gsize len)
 	const char *p = raw, *end = raw + len, *run = raw;
 
 	g_string_truncate (out, 0);
+	/* Most lines are plain printable ASCII: copy them as they are. Eight
+	 * bytes at a time: a byte below 0x20 or from 0x7f up stops the scan. */
+	for (; end - p >= 8; p += 8) {
+		guint64 w;
+
+		memcpy (&w, p, 8);
+		if (((w - 0x2020202020202020ULL) | w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL)
+			break;
+	}
+	while (p < end && (unsigned char) *p >= 0x20 && (unsigned char) *p < 0x7f)
+		p++;
+	if (p == end) {
+		g_string_append_len (out, raw, len);
+		return;
+	}
+	p = raw;
 	while (p < end) {
 		unsigned char c = *p;
 

@@ -24,13 +24,16 @@ group_name (const char *rest)
 	return g_strndup (rest, sp - rest);
 }
 
+/* "qmp-src", "stderr-dst": constants, since this runs for every line. */
 static const char *
 side_source (const char *prefix, const char *side)
 {
-	static char buf[64];
+	static const char *const names[][2] = {
+		{ "qmp-src", "qmp-dst" }, { "qtest-src", "qtest-dst" }, { "stderr-src", "stderr-dst" },
+	};
+	int i = prefix[0] == 'q' ? (prefix[1] == 'm' ? 0 : 1) : 2;
 
-	g_snprintf (buf, sizeof buf, "%s-%s", prefix, side ? side : "src");
-	return buf;
+	return names[i][side && side[0] == 'd'];
 }
 
 static void reset_qemu (Rp *rp);
@@ -100,22 +103,34 @@ starting_qemu (Rp *rp, const RpLine *l)
 	rp_text (rp, l, "stdout");
 }
 
-/* The value of "key": "value" in a JSON line, without a JSON parser: a
- * QTEST_LOG line is one object on one line. */
-static char *
-json_str (const char *s, const char *key)
+/* The value of "key": "value" near the start of a JSON line, without a
+ * JSON parser: a QTEST_LOG line is one object on one line, and the names
+ * that matter ("execute", "event") come first. Only the head is searched:
+ * a 300 MB log is mostly long replies. */
+static const char *
+head_find (const char *s, gsize len, const char *needle)
 {
-	g_autofree char *pat = g_strdup_printf ("\"%s\": \"", key);
-	const char *p = strstr (s, pat), *e;
+	gsize n = strlen (needle);
+	const char *p = s, *end = s + len;
 
-	if (!p) {
-		g_free (pat);
-		pat = g_strdup_printf ("\"%s\":\"", key);
-		if (!(p = strstr (s, pat)))
-			return NULL;
+	while ((gsize) (end - p) >= n && (p = memchr (p, needle[0], end - p - n + 1))) {
+		if (memcmp (p, needle, n) == 0)
+			return p;
+		p++;
 	}
+	return NULL;
+}
+
+/* pat is "\"key\": \"". */
+static char *
+json_str (const char *s, gsize len, const char *pat)
+{
+	const char *p = head_find (s, MIN (len, 96), pat), *e;
+
+	if (!p)
+		return NULL;
 	p += strlen (pat);
-	e = strchr (p, '"');
+	e = memchr (p, '"', s + len - p);
 	return e ? g_strndup (p, e - p) : NULL;
 }
 
@@ -178,7 +193,10 @@ static void
 qmp_line (Rp *rp, const RpLine *l)
 {
 	RpQemu *q = &rp->q;
-	g_autofree char *cmd = json_str (l->s, "execute");
+	g_autofree char *cmd = l->s[2] != 'e' ? NULL
+			       : g_str_has_prefix (l->s, "{\"execute\": \"") ? json_str (l->s + 1, l->len - 1, "\"execute\": \"")
+			       : g_str_has_prefix (l->s, "{\"exec-oob\": \"") ? json_str (l->s + 1, l->len - 1, "\"exec-oob\": \"")
+			       : NULL;
 	g_autofree char *event = NULL;
 	const char *side;
 
@@ -210,7 +228,7 @@ qmp_line (Rp *rp, const RpLine *l)
 			g_str_has_prefix (cmd, "query-") ? cmd : NULL);
 		return;
 	}
-	event = json_str (l->s, "event");
+	event = l->s[2] == 'r' ? NULL : json_str (l->s, l->len, "\"event\": \"");
 	side = q->last_cmd_side ? q->last_cmd_side : "src";
 	if (event) {
 		/* The source stops to complete; the destination resumes. */
@@ -224,7 +242,8 @@ qmp_line (Rp *rp, const RpLine *l)
 		return;
 	}
 	/* The source reporting a failed migration is the source complaining. */
-	if (strstr (l->s, "\"status\": \"failed\"") && g_str_equal (side, "src"))
+	if (head_find (l->s, MIN (l->len, 160), "failed\"") && head_find (l->s, MIN (l->len, 160), "\"status\": \"failed\"")
+	    && g_str_equal (side, "src"))
 		q->src_complained = TRUE;
 	rp_qmp (rp, l, side_source ("qmp", side), FALSE, NULL);
 }

@@ -255,17 +255,19 @@ rp_journal_record (Rp *rp, const RpLine *l)
 	add_line (rp, l, "journal", MWB_RI_JOURNAL);
 }
 
-/* The last exchange (command + reply) or fold in the step, when it is of key. */
+/* The exchange (command + reply) or fold before the last item, when it is
+ * the same poll from the same source. */
 static gboolean
-foldable (Rp *rp, MwbReplayStep *st, guint16 src, const char *key, MwbReplayItem **out)
+foldable (Rp *rp, MwbReplayStep *st, const MwbReplayItem *it, MwbReplayItem **out)
 {
-	MwbReplayItem *it;
+	MwbReplayItem *prev;
 
 	if (st->n_items < 2)
 		return FALSE;
-	it = &g_array_index (rp->log->items, MwbReplayItem, rp->log->items->len - 2);
-	*out = it;
-	return it->kind == MWB_RI_QMP && it->source == src && it->poll && key;
+	prev = &g_array_index (rp->log->items, MwbReplayItem, rp->log->items->len - 2);
+	*out = prev;
+	return prev->kind == MWB_RI_QMP && prev->source == it->source && prev->poll && prev->n_lines >= 2
+	       && prev->key == it->key;
 }
 
 void
@@ -281,11 +283,11 @@ rp_qmp (Rp *rp, const RpLine *l, const char *source, gboolean is_command, const 
 	it = last_item (rp, st);
 	/* A reply joins its command: one exchange, one item. */
 	if (!is_command && it && it->kind == MWB_RI_QMP && it->source == src && it->n_lines == 1
-	    && it->folds == 1 && it->is_command && strstr (l->s, "\"return\"")) {
+	    && it->folds == 1 && it->is_command && g_str_has_prefix (l->s, "{\"return\"")) {
 		it->end = l->end;
 		it->n_lines = 2;
 		/* The same poll again, right after the last one: fold it in. */
-		if (it->poll && foldable (rp, st, src, key, &prev) && prev->end <= it->off) {
+		if (it->poll && foldable (rp, st, it, &prev) && prev->end <= it->off) {
 			if (prev->folds == 1)
 				prev->skip_from = prev->end;
 			prev->skip_to = it->off;
@@ -300,6 +302,7 @@ rp_qmp (Rp *rp, const RpLine *l, const char *source, gboolean is_command, const 
 	it = last_item (rp, st);
 	it->is_command = is_command;
 	it->poll = is_command && key;
+	it->key = key ? g_str_hash (key) : 0;
 }
 
 void
@@ -519,8 +522,10 @@ mwb_replay_load (const char *file, const MwbReplayOptions *opt, GError **error)
 		}
 		if (!begun)
 			continue;
+		rest = feed (&rp, scratch, buf, have, base, n == 0);
 		/* A line longer than the buffer is cut: its pieces are records of their own. */
-		rest = feed (&rp, scratch, buf, have, base, n == 0 || have == CHUNK);
+		if (rest == CHUNK)
+			rest = feed (&rp, scratch, buf, have, base, TRUE);
 		if (n == 0) {
 			log->truncated = have && buf[have - 1] != '\n';
 			break;

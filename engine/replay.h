@@ -46,6 +46,7 @@ typedef struct {
 	guint64 line;		/* of the first line */
 	guint32 n_lines;	/* lines shown (folded: first and last exchange) */
 	guint32 folds;		/* > 1: this many like exchanges folded into one */
+	guint32 key;		/* QMP: a hash of the polling command's name */
 	guint16 source;		/* index into the log's sources */
 	guint8 kind;		/* MwbReplayItemKind */
 	guint8 poll;		/* QMP: a command that polls, so its exchanges may fold */

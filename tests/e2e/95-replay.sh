@@ -46,7 +46,7 @@ verdict "migration-test's own TAP: the corrupted pages, counted, with their rang
 
 summary direct-pass-precopy-unix-plain.log 0
 summary direct-pass-precopy-unix-plain.qtest-log.txt 0
-expect_out "QEMU 7.2, 53477 lines"
+expect_out "QEMU 7.2, 53476 lines"
 verdict "migration-test's own TAP, with and without QTEST_LOG, passing"
 
 summary env00-h-plain.log 1
