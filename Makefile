@@ -154,6 +154,8 @@ FUZZ_DEPS_fuzz-stream := engine/stream.c engine/stream-print.c engine/push.c
 FUZZ_DEPS_fuzz-criu-image := engine/criu-image.c engine/criu-image-print.c engine/push.c
 FUZZ_DEPS_fuzz-criu-log := engine/criu-log.c
 FUZZ_DEPS_fuzz-criu-desc := engine/criu-desc.c engine/mwb-error.c
+FUZZ_DEPS_fuzz-replay := $(filter-out engine/replay-backend.c,$(wildcard engine/replay*.c)) engine/criu-log.c \
+	engine/scenario.c engine/mwb-error.c engine/run-config.c engine/journal.c engine/sink.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c
 

@@ -18,6 +18,15 @@ matches_any (GPtrArray *prefixes, const char *path)
 	return FALSE;
 }
 
+/* The catalogue names migration-test's tests, not any TAP producer's. */
+static const char *const *
+order_of (Rp *rp)
+{
+	MwbReplayFormat f = rp->log->format;
+
+	return f == MWB_REPLAY_GTAP || f == MWB_REPLAY_MESON ? rp->opt->order : NULL;
+}
+
 static guint
 order_len (const char *const *order)
 {
@@ -32,7 +41,7 @@ order_len (const char *const *order)
 static gboolean
 numbering_agrees (Rp *rp)
 {
-	guint n = order_len (rp->opt->order);
+	guint n = order_len (order_of (rp));
 
 	return n && (rp->plan < 0 || (guint) rp->plan == n) && !rp->only_args->len;
 }
@@ -51,10 +60,10 @@ nest_prefix (Rp *rp)
 static guint
 search_start (Rp *rp)
 {
-	const char *const *order = rp->opt->order;
+	const char *const *order = order_of (rp);
 
 	if (rp->last_num > 0 && numbering_agrees (rp))
-		return rp->last_num;
+		return MIN ((guint) rp->last_num, order_len (order));
 	for (guint i = 0; rp->last_path && order && order[i]; i++)
 		if (g_str_equal (order[i], rp->last_path))
 			return i + 1;
@@ -65,7 +74,7 @@ void
 rp_infer_name (Rp *rp)
 {
 	MwbReplayTest *t = rp->cur;
-	const char *const *order = rp->opt->order;
+	const char *const *order = order_of (rp);
 	g_autofree char *prefix = nest_prefix (rp);
 	g_autoptr (GString) why = g_string_new ("the log does not name it: ");
 	guint start = search_start (rp);
@@ -108,10 +117,24 @@ rp_infer_name (Rp *rp)
 void
 rp_infer_not_run (Rp *rp)
 {
-	const char *const *order = rp->opt->order;
+	const char *const *order = order_of (rp);
 	guint n = order_len (order), from = 0;
 	MwbReplayLog *log = rp->log;
 
+	if (rp->plan > 0 && rp->n_results + rp->bailed < (guint) rp->plan && !numbering_agrees (rp)) {
+		/* Any TAP: the plan promised more results than the log has (a
+		 * bailed-out test is one of them). */
+		MwbReplayTest *t = rp_test (rp, log->n_lines);
+
+		t->path = g_strdup_printf ("tests %u..%d", rp->n_results + rp->bailed + 1, rp->plan);
+		t->verdict = MWB_RV_NOTRUN;
+		t->result = g_strdup_printf ("the plan says 1..%d and the log has %u result%s%s", rp->plan,
+					     rp->n_results, rp->n_results == 1 ? "" : "s",
+					     rp->bailed ? " (it bailed out)" : "");
+		t->cause = g_strdup (t->result);
+		rp_test_finish (rp);
+		return;
+	}
 	if (!numbering_agrees (rp) || rp->plan < 0)
 		return;
 	for (guint i = 0; i < log->tests->len; i++) {

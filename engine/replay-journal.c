@@ -39,7 +39,7 @@ journal_close (Rp *rp)
 		return;
 	if (!t->result) {
 		t->verdict = MWB_RV_UNFINISHED;
-		t->result = g_strdup ("the journal ends before the verdict");
+		rp_set (&t->result, "the journal ends before the verdict");
 		if (!t->cause)
 			t->cause = g_strdup (t->result);
 	}
@@ -97,7 +97,7 @@ on_verdict (Rp *rp, JsonObject *o)
 	t->verdict = !v ? MWB_RV_UNFINISHED
 		   : g_str_equal (v, "PASS") ? MWB_RV_PASS
 		   : g_str_equal (v, "SKIP") ? MWB_RV_SKIP : MWB_RV_FAIL;
-	t->result = g_strdup (v ? v : "?");
+	rp_set (&t->result, v ? v : "?");
 	t->duration_s = member_num (o, "duration", -1);
 	if (member_str (o, "reason") && t->verdict != MWB_RV_PASS) {
 		rp_set (t->verdict == MWB_RV_SKIP ? &t->reason : &t->cause, member_str (o, "reason"));
@@ -150,7 +150,7 @@ rp_journal_line (Rp *rp, const RpLine *l)
 				g_ptr_array_add (rp->journal_steps, g_strdup (s ? s : "?"));
 			}
 		}
-		rp_step (rp, "setup", l->lineno)->about = g_strdup ("what mwb said before the first step");
+		rp_step_about (rp, "setup", l->lineno, "what mwb said before the first step");
 		return;
 	}
 	if (!rp->cur)

@@ -179,6 +179,15 @@ set_stripped (char **field, const char *value)
 static void
 summary_timeout (Rp *rp, const char *line)
 {
+	g_autofree char *name = rp->meson_name ? g_strdup_printf (" %s ", rp->meson_name) : NULL;
+
+	/* The program this summary follows is not closed yet. */
+	if (name && strstr (line, name) && rp->meson_result && !strstr (rp->meson_result, "timeout")) {
+		char *r = g_strdup_printf ("%s (timeout, says meson's summary)", rp->meson_result);
+
+		g_free (rp->meson_result);
+		rp->meson_result = r;
+	}
 	for (guint i = 0; i < rp->log->tests->len; i++) {
 		MwbReplayTest *t = rp->log->tests->pdata[i];
 		g_autofree char *name = NULL;

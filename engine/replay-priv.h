@@ -101,6 +101,8 @@ void rp_each_line (const char *buf, gsize len, guint64 base,
 guint16 rp_source (Rp *rp, const char *name);
 MwbReplayTest *rp_test (Rp *rp, guint64 line);
 MwbReplayStep *rp_step (Rp *rp, const char *name, guint64 line);
+/* rp_step, and what the step is about when it has no words yet. */
+void rp_step_about (Rp *rp, const char *name, guint64 line, const char *about);
 void rp_text (Rp *rp, const RpLine *l, const char *source);
 /* A journal "log" record, read back as JSON when replayed. */
 void rp_journal_record (Rp *rp, const RpLine *l);

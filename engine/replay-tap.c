@@ -98,8 +98,9 @@ starting_qemu (Rp *rp, const RpLine *l)
 		side = q->n_started == 1 ? "src" : "dst";
 	rp_set (&q->greet_side, side);
 	step = g_strdup_printf ("start-%s", side);
-	rp_step (rp, step, l->lineno)->about
-		= g_strdup_printf ("migration-test starts the %s QEMU", g_str_equal (side, "src") ? "source" : "destination");
+	rp_step_about (rp, step, l->lineno,
+		       g_str_equal (side, "src") ? "migration-test starts the source QEMU"
+						 : "migration-test starts the destination QEMU");
 	rp_text (rp, l, "stdout");
 }
 

@@ -65,7 +65,7 @@ zdtm_close (Rp *rp)
 	}
 	if (!t->result) {
 		t->verdict = MWB_RV_UNFINISHED;
-		t->result = g_strdup ("the log ends before zdtm.py gave a verdict");
+		rp_set (&t->result, "the log ends before zdtm.py gave a verdict");
 		if (!t->cause)
 			t->cause = g_strdup (t->result);
 	}
@@ -96,12 +96,12 @@ verdict_line (Rp *rp, const RpLine *l, const char *text)
 	rp->cur_content = TRUE;
 	rp_text (rp, l, "zdtm");
 	if (!at) {
-		t->verdict = strstr (text, " PASS") ? MWB_RV_PASS : MWB_RV_FAIL;
-		t->result = g_strdup (text + 5);
+		t->verdict = strstr (text, " PASS") ? MWB_RV_PASS : strstr (text, " SKIP") ? MWB_RV_SKIP : MWB_RV_FAIL;
+		rp_set (&t->result, text + 5);
 		return;
 	}
 	t->verdict = MWB_RV_FAIL;
-	t->result = g_strdup (at + 1);
+	rp_set (&t->result, at + 1);
 	{
 		const char *where = at + strlen (" FAIL at ");
 		MwbReplayStep *st = NULL;
@@ -199,14 +199,15 @@ rp_zdtm_line (Rp *rp, const RpLine *l)
 	}
 	if (g_str_equal (l->s, "Start test")) {
 		rp->cur_content = TRUE;
-		rp_step (rp, "start", l->lineno)->about = g_strdup ("zdtm.py starts the test");
+		rp_step_about (rp, "start", l->lineno, "zdtm.py starts the test");
 	} else if ((p = rp_after (l, "Run criu "))) {
 		g_autofree char *name = g_strdup (p);
+		g_autofree char *about = g_strdup_printf ("criu %s", p);
 
 		rp->cur_content = TRUE;
 		g_strstrip (name);
 		g_strdelimit (name, " ", '-');
-		rp_step (rp, name, l->lineno)->about = g_strdup_printf ("criu %s", p);
+		rp_step_about (rp, name, l->lineno, about);
 	} else if ((p = rp_after (l, "=[log]=> "))) {
 		g_free (rp->grep_source);
 		rp->grep_source = g_path_get_basename (p);
@@ -273,12 +274,12 @@ rp_criu_line (Rp *rp, const RpLine *l)
 	if (criu_log_line_is_error (text) && !criu_log_line_is_noise (text) && !t->cause)
 		t->cause = g_strstrip (g_strdup (text));
 	if (strstr (text, "finished successfully") && t->verdict != MWB_RV_FAIL) {
-		t->result = g_strdup (text);
+		rp_set (&t->result, text);
 		t->verdict = MWB_RV_PASS;
 	}
 	if ((strstr (text, "Dumping FAILED") || strstr (text, "Restoring FAILED") || strstr (text, "FAILED."))
 	    && !t->result) {
-		t->result = g_strdup (text);
+		rp_set (&t->result, text);
 		t->verdict = MWB_RV_FAIL;
 	}
 }
@@ -293,7 +294,7 @@ rp_criu_end (Rp *rp)
 		return;
 	if (!t->result) {
 		t->verdict = MWB_RV_UNFINISHED;
-		t->result = g_strdup ("the log ends before CRIU said it finished");
+		rp_set (&t->result, "the log ends before CRIU said it finished");
 	}
 	if (t->verdict != MWB_RV_PASS && !t->cause)
 		t->cause = g_strdup (t->result);

@@ -193,6 +193,15 @@ rp_step (Rp *rp, const char *name, guint64 line)
 	return st;
 }
 
+void
+rp_step_about (Rp *rp, const char *name, guint64 line, const char *about)
+{
+	MwbReplayStep *st = rp_step (rp, name, line);
+
+	if (!st->about)
+		st->about = g_strdup (about);
+}
+
 static MwbReplayStep *
 current_step (Rp *rp, guint64 line)
 {

@@ -355,6 +355,56 @@ tui_open_scenario (MwbTui *t, MwbScenario *scn, GError **error)
 	return TRUE;
 }
 
+typedef struct {
+	MwbTui *t;
+	MwbScenario *scn;
+	char *flavor;
+} Rerun;
+
+/* After the teardown's callback has returned: the replay's runner can go. */
+static gboolean
+rerun_open (gpointer data)
+{
+	Rerun *r = data;
+	MwbTui *t = r->t;
+	g_autoptr (GError) err = NULL;
+
+	g_clear_pointer (&t->runner, mwb_runner_free);
+	g_clear_pointer (&t->scn, mwb_scenario_unref);
+	t->cfg->replay = NULL;
+	if (r->flavor) {
+		g_free (t->cfg->flavor);
+		t->cfg->flavor = g_strdup (r->flavor);
+	}
+	t->busy = FALSE;
+	if (!tui_open_scenario (t, r->scn, &err))
+		tui_message (t, MWB_C_FAIL, "%s", err->message);
+	mwb_scenario_unref (r->scn);
+	g_free (r->flavor);
+	g_free (r);
+	tui_redraw_soon (t);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+rerun_torn_down (gpointer data)
+{
+	g_idle_add (rerun_open, data);
+}
+
+void
+tui_rerun (MwbTui *t, MwbScenario *live, const char *flavor)
+{
+	Rerun *r = g_new0 (Rerun, 1);
+
+	r->t = t;
+	r->scn = mwb_scenario_ref (live);
+	r->flavor = g_strdup (flavor);
+	t->busy = TRUE;
+	tui_close_viewer (t);
+	mwb_runner_teardown (t->runner, G_CALLBACK (rerun_torn_down), r);
+}
+
 void
 tui_restart (MwbTui *t)
 {

@@ -66,6 +66,36 @@ cmd_abort (MwbTui *t, const char *args) { (void) args; tui_do (t, MWB_ACT_ABORT)
 static void
 cmd_quit (MwbTui *t, const char *args) { (void) args; tui_quit (t, t->exit_status); }
 
+/* From a replayed log to a live run of the same test. */
+static void
+cmd_rerun (MwbTui *t, const char *args)
+{
+	g_autofree char *path = NULL;
+	const char *flavor = NULL;
+	char *in;
+
+	(void) args;
+	if (!t->scn || !g_str_equal (t->scn->backend, "replay") || !t->live_catalog) {
+		tui_message (t, MWB_C_FAIL, ":rerun starts a replayed test live; this is not a replay (r restarts a run)");
+		return;
+	}
+	path = g_strdup (t->scn->path);
+	if ((in = strstr (path, " in "))) {
+		*in = 0;
+		flavor = in + 4;
+	}
+	for (guint i = 0; i < t->live_catalog->len; i++) {
+		MwbScenario *scn = t->live_catalog->pdata[i];
+
+		if (g_str_equal (scn->path, path)) {
+			tui_message (t, MWB_C_NORMAL, "%s: live, from the catalogue's %s", path, scn->file);
+			tui_rerun (t, scn, flavor);
+			return;
+		}
+	}
+	tui_message (t, MWB_C_FAIL, "mwb has no scenario %s to run live (mwb list shows those it has)", path);
+}
+
 static void
 cmd_break (MwbTui *t, const char *args)
 {
@@ -489,6 +519,7 @@ static const Command commands[] = {
 	{ "run-to", "STEP", "run until STEP is next", cmd_run_to, COMPLETE_STEP },
 	{ "skip", "", "skip the next step", cmd_skip, COMPLETE_NONE },
 	{ "restart", "", "stop everything and start again (with new wraps)", cmd_restart, COMPLETE_NONE },
+	{ "rerun", "", "replay: start the replayed test live, when mwb has its scenario", cmd_rerun, COMPLETE_NONE },
 	{ "abort", "", "abort the run", cmd_abort, COMPLETE_NONE },
 	{ "open", "FILE", "show a run-dir file in the viewer (hexdump when binary)", cmd_open, COMPLETE_FILE },
 	{ "crit", "show FILE | x DIR ps|fds|mems|rss", "show what CRIU's crit says of an image or a dump directory, in the viewer", cmd_crit, COMPLETE_CRIT },

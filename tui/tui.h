@@ -142,6 +142,8 @@ void tui_message (MwbTui *t, MwbColor c, const char *fmt, ...) G_GNUC_PRINTF (3,
 gboolean tui_open_scenario (MwbTui *t, MwbScenario *scn, GError **error);
 void tui_quit (MwbTui *t, int status);
 void tui_restart (MwbTui *t);
+/* Leaves a replay for a live run of the same scenario (zdtm: in flavor). */
+void tui_rerun (MwbTui *t, MwbScenario *live, const char *flavor);
 void tui_focus (MwbTui *t, MwbPane *p);
 void tui_close_viewer (MwbTui *t);
 void tui_layout (MwbTui *t);

@@ -166,3 +166,25 @@ grep -q -- '<- event RESUME' "$WORK/dst.screen" 2>/dev/null || problem "qmp-dst:
 grep -q -- '-> stop' "$WORK/dst.screen" 2>/dev/null || problem "qmp-dst: the stop command went elsewhere"
 grep -q -- '-> migrate ' "$WORK/dst.screen" 2>/dev/null && problem "qmp-dst: has the migrate command"
 verdict "the workbench: on the first failure; QTEST_LOG split into source and target, polls folded"
+
+# :rerun: from the replayed log to a live run of the same scenario.
+cat >"$WORK/s3" <<S
+:rerun
+:continue
+::save-display $WORK/rerun.screen
+:quit
+S
+mkdir -p "$WORK/runs"
+MWB_SCRIPT=$WORK/s3 LINES=30 COLUMNS=160 timeout -k 5 120 "$MWB" replay direct-pass-precopy-unix-plain.log \
+	--workdir "$WORK/runs" --keep always >/dev/null 2>"$WORK/stderr"
+RC=$?
+expect_rc 0
+grep -q "(qemu.check-memory)" "$WORK/rerun.screen" 2>/dev/null || problem ":rerun did not run the live scenario's steps"
+grep -q "PASS" "$WORK/rerun.screen" 2>/dev/null || problem ":rerun: no PASS"
+OUT=
+expect_no_survivors
+printf 'ok 1 - a\nok 2 - b\n1..3\n' >plan.tap
+run_mwb replay plan.tap --summary
+expect_rc 1
+expect_out "^NOT RUN +tests 3..3"
+verdict ":rerun runs the replayed test live; a TAP plan not met is not a pass"
