@@ -70,9 +70,7 @@ struct _Rp {
 	/* zdtm */
 	gboolean in_grep;
 	char *grep_source;	/* "dump.log" */
-	char *test_output_step;
 	gboolean in_test_output;
-	char *pending_flavor;
 
 	/* CRIU log: a section is a title between two rules */
 	int criu_section;	/* 1: after a rule, 2: after its title */

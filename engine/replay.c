@@ -380,8 +380,6 @@ rp_clear (Rp *rp)
 	g_ptr_array_unref (rp->skip_args);
 	g_ptr_array_unref (rp->only_args);
 	g_free (rp->grep_source);
-	g_free (rp->test_output_step);
-	g_free (rp->pending_flavor);
 	g_free (rp->criu_title);
 	if (rp->journal_steps)
 		g_ptr_array_unref (rp->journal_steps);
@@ -561,8 +559,14 @@ read_range (MwbReplayLog *log, guint64 off, guint64 end, gsize *len)
 		*len = 0;
 		return g_strdup ("");
 	}
-	if (log->bytes)
-		return g_strndup ((const char *) g_bytes_get_data (log->bytes, NULL) + off, *len = end - off);
+	if (log->bytes) {
+		/* Not g_strndup: a NUL inside the range must not end the copy. */
+		buf = g_malloc (end - off + 1);
+		memcpy (buf, (const char *) g_bytes_get_data (log->bytes, NULL) + off, end - off);
+		buf[end - off] = 0;
+		*len = end - off;
+		return buf;
+	}
 	buf = g_malloc (end - off + 1);
 	while (got < end - off) {
 		gssize n = pread (log->fd, buf + got, end - off - got, off + got);
