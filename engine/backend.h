@@ -51,6 +51,9 @@ typedef struct {
 	/* May be NULL. A line in the backend's own tool's words for a verdict
 	 * ("Test zdtm/static/env00 FAIL at CRIU dump"), or NULL. */
 	char *(*verdict_line) (const MwbScenario *scn, MwbVerdict verdict, int failed_step);
+	/* Its steps only tell what already happened (a replayed log): the
+	 * workbench runs them to the verdict as it opens the scenario. */
+	gboolean runs_on_open;
 } MwbBackendClass;
 
 struct _MwbBackend {

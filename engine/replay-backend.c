@@ -193,6 +193,7 @@ const MwbBackendClass mwb_replay_backend = {
 	.cancel_step = replay_cancel_step,
 	.teardown = replay_teardown,
 	.destroy = replay_destroy,
+	.runs_on_open = TRUE,
 };
 
 GPtrArray *

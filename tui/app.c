@@ -345,7 +345,7 @@ tui_open_scenario (MwbTui *t, MwbScenario *scn, GError **error)
 	tui_focus (t, t->steps);
 	if (!mwb_runner_start (t->runner, error))
 		return FALSE;
-	if (g_str_equal (scn->backend, "replay")) {
+	if (klass->runs_on_open) {
 		/* A replay opens where the log failed; every step is instant. */
 		mwb_runner_continue (t->runner);
 		return TRUE;

@@ -75,7 +75,7 @@ cmd_rerun (MwbTui *t, const char *args)
 	char *in;
 
 	(void) args;
-	if (!t->scn || !g_str_equal (t->scn->backend, "replay") || !t->live_catalog) {
+	if (!t->scn || !t->cfg->replay || !t->live_catalog) {
 		tui_message (t, MWB_C_FAIL, ":rerun starts a replayed test live; this is not a replay (r restarts a run)");
 		return;
 	}
