@@ -8,6 +8,7 @@ static const MwbBackendClass *const backends[] = {
 	&mwb_qemu_backend,
 	&mwb_criu_backend,
 	&mwb_replay_backend,
+	&mwb_libvirt_backend,
 };
 
 const MwbBackendClass *

@@ -73,6 +73,7 @@ const MwbBackendClass *mwb_backend_lookup (const char *name);
 extern const MwbBackendClass mwb_qemu_backend;
 extern const MwbBackendClass mwb_criu_backend;
 extern const MwbBackendClass mwb_replay_backend;
+extern const MwbBackendClass mwb_libvirt_backend;
 /* The QEMU binary role ("src", "dst") runs, as given or looked up (not yet
  * searched in PATH); whence names where it came from ("--qemu-dst",
  * "QTEST_QEMU_BINARY_SRC", "the default"). */

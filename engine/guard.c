@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #define MAX_GROUPS 1024
+#define MAX_SCRIPTS 8
+#define MAX_LINE 4096
 
 static int guard_fd = -1;
 
@@ -46,15 +48,58 @@ kill_groups (pid_t *groups, int n)
 			kill (-groups[i], SIGKILL);
 }
 
+static void
+run_scripts (char **scripts, int n)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t pid;
+
+		if (!scripts[i])
+			continue;
+		pid = fork ();
+		if (pid == 0) {
+			execl ("/bin/sh", "sh", scripts[i], (char *) NULL);
+			_exit (127);
+		}
+		if (pid < 0)
+			continue;
+		/* A script that hangs must not keep the guard forever. */
+		for (int t = 0; t < 600 && waitpid (pid, NULL, WNOHANG) == 0; t++)
+			usleep (100 * 1000);
+		kill (pid, SIGKILL);
+		waitpid (pid, NULL, WNOHANG);
+	}
+}
+
+static void
+script_line (char **scripts, int *n, const char *line)
+{
+	if (line[0] == '!') {
+		for (int k = 0; k < MAX_SCRIPTS; k++)
+			if (!scripts[k]) {
+				scripts[k] = strdup (line + 1);
+				*n = MAX (*n, k + 1);
+				return;
+			}
+	}
+	else
+		for (int k = 0; k < *n; k++)
+			if (scripts[k] && strcmp (scripts[k], line + 1) == 0) {
+				free (scripts[k]);
+				scripts[k] = NULL;
+			}
+}
+
 /* Plain read(2) and fixed arrays: the guard must not depend on anything that
  * may be broken in the process it watches over. */
 static void G_GNUC_NORETURN
 guard_main (int fd)
 {
 	pid_t groups[MAX_GROUPS];
-	int n = 0;
+	char *scripts[MAX_SCRIPTS] = { 0 };
+	int n = 0, n_scripts = 0;
 	char buf[256];
-	char line[32];
+	char line[MAX_LINE];
 	size_t len = 0;
 
 	prctl (PR_SET_NAME, "mwb-guard");
@@ -73,7 +118,9 @@ guard_main (int fd)
 			}
 			line[len] = '\0';
 			len = 0;
-			if (line[0] == '+') {
+			if (line[0] == '!' || line[0] == '~')
+				script_line (scripts, &n_scripts, line);
+			else if (line[0] == '+') {
 				int k = 0;
 
 				/* Reuse a slot freed by '-': long runs start many groups. */
@@ -91,6 +138,7 @@ guard_main (int fd)
 		}
 	}
 	kill_groups (groups, n);
+	run_scripts (scripts, n_scripts);
 	_exit (0);
 }
 
@@ -152,4 +200,37 @@ void
 mwb_guard_unwatch (GPid pgid)
 {
 	guard_send ('-', pgid);
+}
+
+static void
+guard_send_text (char sign, const char *text)
+{
+	g_autofree char *msg = NULL;
+	size_t len, off = 0;
+
+	if (guard_fd < 0 || !text || strlen (text) >= MAX_LINE - 2 || strchr (text, '\n'))
+		return;
+	msg = g_strdup_printf ("%c%s\n", sign, text);
+	len = strlen (msg);
+	while (off < len) {
+		ssize_t w = write (guard_fd, msg + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return;
+		off += (size_t) w;
+	}
+}
+
+void
+mwb_guard_cleanup_script (const char *file)
+{
+	guard_send_text ('!', file);
+}
+
+void
+mwb_guard_forget_script (const char *file)
+{
+	guard_send_text ('~', file);
 }

@@ -10,3 +10,8 @@
 gboolean mwb_guard_start (void);
 void mwb_guard_watch (GPid pgid);
 void mwb_guard_unwatch (GPid pgid);
+/* A shell script the guard runs (`sh FILE`, up to 60 s) after killing the
+ * groups, when mwb ends without forgetting it: how state mwb made outside its
+ * own processes (the libvirt hosts' daemons, namespaces, directories) goes too. */
+void mwb_guard_cleanup_script (const char *file);
+void mwb_guard_forget_script (const char *file);

@@ -1,5 +1,7 @@
 #include "run-config.h"
 
+#include "libvirt-hosts.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -31,6 +33,8 @@ mwb_run_config_free (MwbRunConfig *cfg)
 	g_free (cfg->qemu_src);
 	g_free (cfg->qemu_dst);
 	g_free (cfg->criu_bin);
+	g_free (cfg->libvirt_uri);
+	g_free (cfg->libvirt_other_uri);
 	g_free (cfg->flavor);
 	g_hash_table_unref (cfg->wraps);
 	g_ptr_array_unref (cfg->faults);
@@ -51,6 +55,8 @@ mwb_run_config_copy (const MwbRunConfig *cfg)
 	c->qemu_src = g_strdup (cfg->qemu_src);
 	c->qemu_dst = g_strdup (cfg->qemu_dst);
 	c->criu_bin = g_strdup (cfg->criu_bin);
+	c->libvirt_uri = g_strdup (cfg->libvirt_uri);
+	c->libvirt_other_uri = g_strdup (cfg->libvirt_other_uri);
 	c->flavor = g_strdup (cfg->flavor);
 	c->wraps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_iter_init (&it, cfg->wraps);
@@ -63,7 +69,7 @@ mwb_run_config_copy (const MwbRunConfig *cfg)
 }
 
 const char *const mwb_run_config_var_names[] = {
-	"guest-mem", "multifd-channels", "max-bandwidth", "downtime-limit", NULL,
+	"guest-mem", "multifd-channels", "max-bandwidth", "downtime-limit", "src-uri", "dst-uri", NULL,
 };
 
 void
@@ -76,6 +82,12 @@ mwb_run_config_add_vars (const MwbRunConfig *cfg, GHashTable *vars)
 			     g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->max_bandwidth));
 	g_hash_table_insert (vars, g_strdup ("downtime-limit"),
 			     g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->downtime_limit));
+	for (int i = 0; i < MWB_HOSTS_N; i++) {
+		const char *given = i == 0 ? cfg->libvirt_uri : cfg->libvirt_other_uri;
+
+		g_hash_table_insert (vars, g_strdup_printf ("%s-uri", mwb_hosts[i].role),
+				     given ? g_strdup (given) : mwb_hosts_uri (&mwb_hosts[i]));
+	}
 }
 
 gboolean

@@ -49,6 +49,10 @@ typedef struct {
 	char *criu_bin;		/* --criu; NULL: MWB_CRIU, the private prefix, PATH */
 	char *flavor;		/* zdtm's h, ns, uns; NULL: the test's first */
 	MwbCriuVariation criu;
+	/* libvirt: the source and destination hosts (--uri, --other-uri);
+	 * NULL: mwb's own two hosts, started when a scenario connects. */
+	char *libvirt_uri;
+	char *libvirt_other_uri;
 	/* `mwb replay`: the log the replay backend reads its steps from (not owned). */
 	struct _MwbReplayLog *replay;
 } MwbRunConfig;

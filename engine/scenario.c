@@ -24,6 +24,7 @@ step_free (gpointer p)
 	g_free (s->action);
 	g_array_unref (s->args);
 	g_free (s->about);
+	g_free (s->check);
 	g_free (s->expect_match);
 	g_free (s);
 }
@@ -57,6 +58,7 @@ mwb_step_copy (const MwbStep *step)
 	c->name = g_strdup (step->name);
 	c->action = g_strdup (step->action);
 	c->about = g_strdup (step->about);
+	c->check = g_strdup (step->check);
 	c->expect_match = g_strdup (step->expect_match);
 	c->args = arg_array_new ();
 	for (guint i = 0; i < step->args->len; i++)
@@ -282,7 +284,8 @@ parse_step (MwbScenario *scn, GPtrArray *words, const char *file, guint line, GE
 	return add_step_args (step, words, 3, file, line, error);
 }
 
-/* An indented line continues the last step: "about TEXT" or more key=value. */
+/* An indented line continues the last step: "about TEXT", "check TEXT" or
+ * more key=value. */
 static gboolean
 parse_continuation (MwbScenario *scn, const char *rest, const char *file, guint line,
 		    GError **error)
@@ -296,6 +299,14 @@ parse_continuation (MwbScenario *scn, const char *rest, const char *file, guint 
 	if (g_str_has_prefix (rest, "about") && (rest[5] == ' ' || rest[5] == '\t')) {
 		g_free (step->about);
 		step->about = g_strstrip (g_strdup (rest + 5));
+		return TRUE;
+	}
+	if (g_str_has_prefix (rest, "check") && (rest[5] == ' ' || rest[5] == '\t')) {
+		g_free (step->check);
+		step->check = g_strstrip (g_strdup (rest + 5));
+		if (!*step->check || strchr (step->check, '#'))
+			return parse_error (error, file, line,
+					    "check needs a description without '#' (it becomes a TAP line)");
 		return TRUE;
 	}
 	if (!split_words (rest, words, file, line, error))

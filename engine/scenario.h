@@ -15,6 +15,7 @@ typedef struct {
 	GArray *args;		/* MwbArg, in file order */
 	double timeout_s;	/* 0: the action's default */
 	char *about;		/* one line: what the step is about to do */
+	char *check;		/* a TAP test point of its own ("target VM is persistent"), or NULL */
 	gboolean expect_fail;	/* passes only when the action fails ... */
 	char *expect_match;	/* ... with a reason containing this, if set */
 	guint line;		/* where the step was declared */
