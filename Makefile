@@ -13,7 +13,7 @@
 BUILD    ?= build/default
 CFLAGS   ?= -O2 -g
 LDFLAGS  ?=
-PKGS     := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
+PKGS     := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libvirt libvirt-qemu
 WARN     := -std=gnu11 -Wall -Wextra -Werror
 # Recursive (=): evaluated when a recipe runs, after `make deps` installed pkg-config.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -52,7 +52,7 @@ $(BUILD)/libengine.a: $(ENGINE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/engine/%.o: engine/%.c engine/*.h guestcode/a-b.h
+$(BUILD)/engine/%.o: engine/%.c engine/*.h guestcode/a-b.h guestcode/lvguest.h
 	@mkdir -p $(@D)
 	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
 
@@ -98,7 +98,8 @@ check-layering:
 DEB_PKGS := build-essential pkg-config binutils libglib2.0-dev libjson-glib-dev \
 	libncurses-dev libreadline-dev libunwind-dev \
 	qemu-system-x86 qemu-utils clang libclang-rt-14-dev procps python3 gdb bsdutils \
-	tmux valgrind mandoc gnutls-bin patchelf python3-protobuf iproute2 iptables strace util-linux
+	tmux valgrind mandoc gnutls-bin patchelf python3-protobuf iproute2 iptables strace util-linux \
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev qemu-system-data tini
 CRIU_PREFIX ?= /opt/mwb/criu
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -148,14 +149,16 @@ FUZZ_BIN := $(patsubst tui/tests/%.c,build/fuzz/%,$(FUZZ_SRC:engine/fuzz/%.c=bui
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_DEPS_fuzz-qmp-frame := engine/qmp-frame.c
 FUZZ_DEPS_fuzz-memcheck := engine/memcheck.c
-FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c engine/run-config.c
+FUZZ_DEPS_fuzz-scenario := engine/scenario.c engine/mwb-error.c engine/run-config.c engine/libvirt-hosts-spec.c
 FUZZ_DEPS_fuzz-hexfmt := engine/hexfmt.c
 FUZZ_DEPS_fuzz-stream := engine/stream.c engine/stream-print.c engine/push.c
 FUZZ_DEPS_fuzz-criu-image := engine/criu-image.c engine/criu-image-print.c engine/push.c
 FUZZ_DEPS_fuzz-criu-log := engine/criu-log.c
 FUZZ_DEPS_fuzz-criu-desc := engine/criu-desc.c engine/mwb-error.c
 FUZZ_DEPS_fuzz-replay := $(filter-out engine/replay-backend.c,$(wildcard engine/replay*.c)) engine/criu-log.c \
-	engine/scenario.c engine/mwb-error.c engine/run-config.c engine/journal.c engine/sink.c
+	engine/scenario.c engine/mwb-error.c engine/run-config.c engine/libvirt-hosts-spec.c engine/journal.c engine/sink.c
+FUZZ_DEPS_fuzz-report := engine/report.c engine/report-json.c engine/report-tap.c engine/report-junit.c \
+	engine/report-html.c engine/report-compare.c engine/known-broken.c engine/mwb-error.c engine/sink.c
 FUZZ_DEPS_fuzz-keymap := tui/keymap.c tui/actions.c tui/default-keys.S
 FUZZ_DEPS_fuzz-logbook := tui/logbook.c tui/progress.c
 

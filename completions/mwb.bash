@@ -71,14 +71,15 @@ _mwb()
 		--timeout-scale --guest-mem --multifd-channels --max-bandwidth --downtime-limit --live
 		-b --break --break-event --tap --junit --scenarios --help
 		--criu -f --flavor --nocr --norst --iters --pre --snaps --page-server --lazy-pages
-		--remote-lazy-pages --sibling --stop --dedup'
+		--remote-lazy-pages --sibling --stop --dedup --report --known-broken --uri --other-uri'
+	local report_opts='--known-broken --threshold --min-seconds --help'
 	local replay_opts='--summary --json --format --keymap --scenarios --keep --workdir --help'
-	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios|--criu|-f|--flavor|--iters|--pre|--replay|--format'
+	local value_opts='-p|--path|-r|--prefix|--keymap|--keep|--workdir|--accel|--qemu|--qemu-src|--qemu-dst|--wrap|--fault|--timeout|--timeout-scale|--guest-mem|--multifd-channels|--max-bandwidth|--downtime-limit|--live|-b|--break|--break-event|--junit|--scenarios|--criu|-f|--flavor|--iters|--pre|--replay|--format|--report|--known-broken|--threshold|--min-seconds|--uri|--other-uri'
 
 	((cword > 0)) && prev=${words[cword - 1]}
 
 	if ((cword == 1)); then
-		_mwb_reply $'list\nrun\ninspect\nreplay\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios\n--replay' "$cur"
+		_mwb_reply $'list\nrun\ninspect\nreplay\nreport\nhosts\nactions\nkeys\nhelp\n--version\n--help\n--keymap\n--scenarios\n--replay' "$cur"
 		return 0
 	fi
 	cmd=${words[1]}
@@ -163,8 +164,18 @@ _mwb()
 				compopt -o nospace 2>/dev/null
 			fi
 			;;
-		--workdir | --scenarios)
+		--workdir | --scenarios | --report)
 			_mwb_files -d "$cur" "$pre"
+			;;
+		--known-broken)
+			_mwb_files -f "$cur" "$pre"
+			;;
+		--threshold)
+			# percent: a timing change counts from here (default 50)
+			_mwb_reply $'25\n50\n100' "$cur" "$pre"
+			;;
+		--min-seconds)
+			_mwb_reply $'0.5\n1\n5' "$cur" "$pre"
 			;;
 		--junit | --replay)
 			_mwb_files -f "$cur" "$pre"
@@ -229,6 +240,19 @@ _mwb()
 			return 0
 		elif [[ $cur == -* ]]; then
 			_mwb_reply $'--json\n--page\n--help' "$cur"
+		else
+			_mwb_files -f "$cur" ""
+		fi
+		;;
+	hosts)
+		((cword == 2)) && _mwb_reply $'start\nstop\nstatus' "$cur"
+		;;
+	report)
+		# report compare A.json B.json, report problems A.json
+		if ((cword == 2)); then
+			_mwb_reply $'compare\nproblems' "$cur"
+		elif [[ $cur == -* ]]; then
+			_mwb_reply "$(printf '%s\n' $report_opts)" "$cur"
 		else
 			_mwb_files -f "$cur" ""
 		fi

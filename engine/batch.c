@@ -9,7 +9,9 @@
 
 #include "backend.h"
 #include "journal.h"
+#include "known-broken.h"
 #include "mwb-error.h"
+#include "report.h"
 #include "runner.h"
 
 typedef struct {
@@ -21,6 +23,7 @@ typedef struct {
 	char *failed_name;
 	char *run_dir;
 	gboolean kept;
+	GPtrArray *checks;	/* MwbReportCheck*: the scenario's `check` steps, or NULL */
 } Result;
 
 typedef struct {
@@ -41,6 +44,10 @@ typedef struct {
 	gboolean prompting;
 	gboolean stdin_closed;
 	gboolean stopped_early;
+	MwbKnownBroken *known_broken;	/* --known-broken: its failures do not stop the batch */
+	guint tap_n;		/* TAP test points printed so far */
+	GPtrArray *checks;	/* the scenario in flight's checks so far (MwbReportCheck*) */
+	gboolean check_failed;	/* one of them is not ok */
 } Batch;
 
 static void start_next (Batch *b);
@@ -54,6 +61,7 @@ result_free (gpointer p)
 	g_free (r->reason);
 	g_free (r->failed_name);
 	g_free (r->run_dir);
+	g_clear_pointer (&r->checks, g_ptr_array_unref);
 	g_free (r);
 }
 
@@ -86,11 +94,69 @@ out (Batch *b, const char *fmt, ...)
 }
 
 static void
+check_free (gpointer p)
+{
+	MwbReportCheck *c = p;
+
+	g_free (c->text);
+	g_free (c->comment);
+	g_free (c);
+}
+
+/* A scenario's TAP test points: each `check` step (libvirt's TCK prints
+ * ten a case), or the scenario itself when it has none. */
+static guint
+tap_points (const MwbScenario *scn)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < scn->steps->len; i++)
+		n += mwb_scenario_step (scn, i)->check != NULL;
+	return n ? n : 1;
+}
+
+static gboolean
+has_checks (const MwbScenario *scn)
+{
+	for (guint i = 0; i < scn->steps->len; i++)
+		if (mwb_scenario_step (scn, i)->check)
+			return TRUE;
+	return FALSE;
+}
+
+/* One check's result, kept for the report and printed at once as a TAP
+ * line the TCK's users know: "ok 7 - target VM exists". */
+static void
+add_check (Batch *b, const MwbStep *st, MwbCheckState state, const char *comment)
+{
+	MwbReportCheck *c = g_new0 (MwbReportCheck, 1);
+
+	c->text = g_strdup (st->check);
+	c->state = state;
+	c->comment = g_strdup (comment);
+	g_ptr_array_add (b->checks, c);
+	b->check_failed |= state == MWB_CHECK_NOT_OK;
+	if (!b->opts->tap)
+		return;
+	b->tap_n++;
+	if (state == MWB_CHECK_SKIP)
+		printf ("ok %u - %s # SKIP %s\n", b->tap_n, st->check, comment ? comment : "");
+	else
+		printf ("%s %u - %s\n", state == MWB_CHECK_OK ? "ok" : "not ok", b->tap_n, st->check);
+	if (state == MWB_CHECK_NOT_OK && comment)
+		printf ("#   %s\n", comment);
+	fflush (stdout);
+}
+
+static void
 p_run_started (gpointer ctx, MwbRunner *runner, const char *run_dir)
 {
 	Batch *b = ctx;
 	MwbScenario *scn = mwb_runner_scenario (runner);
 
+	g_clear_pointer (&b->checks, g_ptr_array_unref);
+	b->checks = g_ptr_array_new_with_free_func (check_free);
+	b->check_failed = FALSE;
 	out (b, "=== %s: %s\n", (char *) b->names->pdata[b->index], scn->description);
 	if (b->cfg->verbose)
 		out (b, "    run dir %s\n", run_dir);
@@ -108,6 +174,37 @@ p_step_state (gpointer ctx, MwbRunner *runner, guint index, MwbStepState state, 
 		return;
 	out (b, "  %2u/%-2u %-16s %-7s %6.2f s%s%s\n", index + 1, scn->steps->len, st->name,
 	     mwb_step_state_name (state), dur, reason ? "  " : "", reason ? reason : "");
+	if (st->check)
+		add_check (b, st, state == MWB_STEP_OK ? MWB_CHECK_OK : state == MWB_STEP_SKIPPED ? MWB_CHECK_SKIP
+			   : MWB_CHECK_NOT_OK, state == MWB_STEP_OK ? NULL : reason);
+}
+
+/* The checks the run never reached: as the TCK skips the five after a
+ * failed migration, but a failure before any check failed shows as the
+ * first unreached check being not ok, so the verdict is never lost. */
+static void
+finish_checks (Batch *b, MwbScenario *scn, MwbVerdict verdict, int failed_step, const char *reason)
+{
+	guint seen = 0;
+
+	for (guint i = 0; i < scn->steps->len; i++) {
+		const MwbStep *st = mwb_scenario_step (scn, i);
+		g_autofree char *why = NULL;
+
+		if (!st->check || seen++ < b->checks->len)
+			continue;
+		if (verdict != MWB_VERDICT_PASS && verdict != MWB_VERDICT_SKIP && !b->check_failed) {
+			why = failed_step >= 0
+				? g_strdup_printf ("not reached: step %d (%s) failed: %s", failed_step + 1,
+						   mwb_scenario_step (scn, failed_step)->name, reason ? reason : "")
+				: g_strdup_printf ("not reached: %s", reason ? reason : "the run ended");
+			add_check (b, st, MWB_CHECK_NOT_OK, why);
+			continue;
+		}
+		why = g_strdup_printf ("not reached: %s", verdict == MWB_VERDICT_SKIP ? (reason ? reason : "skipped")
+				       : "the scenario ended before it");
+		add_check (b, st, MWB_CHECK_SKIP, why);
+	}
 }
 
 /* Always shown: the inconsistency lines are the verdict's evidence, as in
@@ -185,6 +282,10 @@ p_verdict (gpointer ctx, MwbRunner *runner, MwbVerdict verdict, int failed_step,
 	if (failed_step >= 0)
 		r->failed_name = g_strdup (mwb_scenario_step (scn, failed_step)->name);
 	g_ptr_array_add (b->results, r);
+	if (has_checks (scn) && b->checks) {
+		finish_checks (b, scn, verdict, failed_step, reason);
+		r->checks = g_steal_pointer (&b->checks);
+	}
 	{
 		const MwbBackendClass *klass = mwb_backend_lookup (scn->backend);
 		g_autofree char *line = klass && klass->verdict_line
@@ -200,28 +301,33 @@ p_run_finished (gpointer ctx, MwbRunner *runner, const char *run_dir, gboolean k
 {
 	Batch *b = ctx;
 	Result *r = b->results->len ? b->results->pdata[b->results->len - 1] : NULL;
-	guint n = b->index + 1;
+	guint n = 0;
 
 	(void) runner;
 	if (!r)
 		return;
 	r->run_dir = g_strdup (run_dir);
 	r->kept = kept;
+	/* Its checks were the test points. */
+	if (r->checks)
+		n = 0;
+	else if (b->opts->tap)
+		n = ++b->tap_n;
 	switch (r->verdict) {
 	case MWB_VERDICT_PASS:
-		if (b->opts->tap)
+		if (n)
 			printf ("ok %u %s\n", n, r->path);
-		else
+		else if (!b->opts->tap)
 			out (b, "PASS %s (%.1f s)\n", r->path, r->duration);
 		break;
 	case MWB_VERDICT_SKIP:
-		if (b->opts->tap)
+		if (n)
 			printf ("ok %u %s # SKIP %s\n", n, r->path, r->reason ? r->reason : "");
-		else
+		else if (!b->opts->tap)
 			out (b, "SKIP %s: %s\n", r->path, r->reason ? r->reason : "");
 		break;
 	default:
-		if (b->opts->tap)
+		if (n)
 			printf ("not ok %u %s\n", n, r->path);
 		if (r->failed_step >= 0)
 			out (b, "FAIL %s at step %d (%s): %s\n", r->path, r->failed_step + 1, r->failed_name,
@@ -250,7 +356,8 @@ teardown_done (gpointer data)
 {
 	Batch *b = data;
 	Result *r = b->results->len ? b->results->pdata[b->results->len - 1] : NULL;
-	gboolean failed = r && r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
+	gboolean failed = r && r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP
+		&& !mwb_known_broken_match (b->known_broken, r->path);
 
 	g_clear_pointer (&b->runner, mwb_runner_free);
 	b->index++;
@@ -335,6 +442,40 @@ mwb_batch_check_breaks (GPtrArray *scenarios, const MwbBatchOptions *opts, GErro
 	return TRUE;
 }
 
+/* A scenario that never ran still fills its place in the plan: the first
+ * point not ok when it failed to start, the rest skipped. */
+static void
+tap_unrun_point (Batch *b, const char *text, gboolean not_ok, const char *why)
+{
+	b->tap_n++;
+	if (not_ok)
+		printf ("not ok %u %s\n#   %s\n", b->tap_n, text, why);
+	else
+		printf ("ok %u %s # SKIP %s\n", b->tap_n, text, why);
+}
+
+static void
+tap_unrun (Batch *b, const MwbScenario *scn, const char *name, gboolean failed, const char *why)
+{
+	gboolean first = TRUE;
+
+	if (!b->opts->tap)
+		return;
+	if (!has_checks (scn)) {
+		tap_unrun_point (b, name, failed, why);
+		return;
+	}
+	for (guint i = 0; i < scn->steps->len; i++) {
+		const char *check = mwb_scenario_step (scn, i)->check;
+		g_autofree char *text = check ? g_strdup_printf ("- %s", check) : NULL;
+
+		if (!check)
+			continue;
+		tap_unrun_point (b, text, failed && first, why);
+		first = FALSE;
+	}
+}
+
 static void
 start_next (Batch *b)
 {
@@ -364,8 +505,7 @@ start_next (Batch *b)
 		r->reason = g_strdup (err->message);
 		r->failed_step = -1;
 		g_ptr_array_add (b->results, r);
-		if (b->opts->tap)
-			printf ("not ok %u %s\n", b->index + 1, (char *) b->names->pdata[b->index]);
+		tap_unrun (b, scn, b->names->pdata[b->index], TRUE, err->message);
 		out (b, "FAIL %s: %s\n", (char *) b->names->pdata[b->index], err->message);
 		teardown_done (b);
 		return;
@@ -483,6 +623,59 @@ write_junit (Batch *b, const char *file)
 		fprintf (stderr, "mwb: --junit: %s\n", err->message);
 }
 
+/* --report and --known-broken: the results as a report with the list
+ * applied; says what the list changed and writes DIR. Returns how many
+ * failures are known, which the caller then does not count as failed. */
+static guint
+finish_report (Batch *b, MwbReport *report, gboolean *write_failed)
+{
+	/* The scenarios never run are in the report as the TAP plan has them. */
+	guint not_run = MAX (b->index, b->results->len);
+	g_autoptr (GError) err = NULL;
+	MwbReportTotals t;
+
+	for (guint i = 0; i < b->results->len; i++) {
+		Result *r = b->results->pdata[i];
+		MwbReportEntry *e = mwb_report_add (report, r->path, r->verdict);
+
+		e->duration = r->duration;
+		e->reason = g_strdup (r->reason);
+		e->failed_step = r->failed_step;
+		e->failed_name = g_strdup (r->failed_name);
+		e->run_dir = g_strdup (r->run_dir);
+		e->kept = r->kept;
+		for (guint k = 0; r->checks && k < r->checks->len; k++) {
+			MwbReportCheck *c = r->checks->pdata[k];
+
+			mwb_report_entry_add_check (e, c->text, c->state, c->comment);
+		}
+	}
+	for (guint i = not_run; (b->stopped_early || b->signal) && i < b->names->len; i++)
+		mwb_report_add (report, b->names->pdata[i], MWB_VERDICT_SKIP)->reason =
+			g_strdup_printf ("not run: %s", b->signal ? "interrupted" : b->stdin_closed
+					 ? "standard input closed" : "stopped after the first failure");
+	mwb_report_apply_known_broken (report, b->known_broken);
+	for (guint i = 0; i < report->entries->len; i++) {
+		MwbReportEntry *e = report->entries->pdata[i];
+		MwbOutcome o = mwb_report_entry_outcome (e);
+
+		if (o == MWB_OUTCOME_KNOWN || o == MWB_OUTCOME_NOW_PASSING)
+			out (b, "%s %s: %s (%s)%s%s\n", mwb_outcome_name (o), e->path,
+			     o == MWB_OUTCOME_KNOWN ? "known broken" : "passed, yet listed as known broken", e->known_where,
+			     e->known_reason ? ": " : "", e->known_reason ? e->known_reason : "");
+	}
+	if (b->known_broken && report->notes->len)
+		out (b, "note: %u known-broken entr%s of %s matched no scenario that ran\n", report->notes->len,
+		     report->notes->len == 1 ? "y" : "ies", b->known_broken->file);
+	if (b->opts->report_dir && !mwb_report_write_dir (report, b->opts->report_dir, &err)) {
+		fprintf (stderr, "mwb: --report %s: %s\n", b->opts->report_dir, err->message);
+		*write_failed = TRUE;
+	} else if (b->opts->report_dir)
+		out (b, "report: %s/index.html\n", b->opts->report_dir);
+	mwb_report_totals (report, &t);
+	return t.known;
+}
+
 /* The run order: each scenario once, or once per variant in a row. */
 static void
 plan_runs (Batch *b, GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptions *opts)
@@ -517,9 +710,21 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 	const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	guint passed = 0, failed = 0, skipped = 0;
 	int rc;
+	/* started when the batch starts; filled in when it ends */
+	g_autoptr (MwbReport) report = mwb_report_new ();
+	g_autoptr (MwbKnownBroken) known_broken = NULL;
+	g_autoptr (GError) kb_err = NULL;
+	gboolean report_failed = FALSE;
+	guint known;
 
 	GPtrArray *scenarios;
 
+	/* A bad list is a usage error: say so before anything runs. */
+	if (opts->known_broken && !(known_broken = mwb_known_broken_load (opts->known_broken, &kb_err))) {
+		fprintf (stderr, "mwb: --known-broken: %s\n", kb_err->message);
+		return 2;
+	}
+	b.known_broken = known_broken;
 	b.cfg = cfg;
 	b.opts = opts;
 	plan_runs (&b, selected, cfg, opts);
@@ -535,8 +740,13 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 		b.stdin_chan = g_io_channel_unix_new (STDIN_FILENO);
 		b.stdin_watch = g_io_add_watch (b.stdin_chan, G_IO_IN | G_IO_HUP, on_stdin, &b);
 	}
-	if (opts->tap)
-		printf ("1..%u\n", scenarios->len);
+	if (opts->tap) {
+		guint plan = 0;
+
+		for (guint i = 0; i < scenarios->len; i++)
+			plan += tap_points (scenarios->pdata[i]);
+		printf ("1..%u\n", plan);
+	}
 
 	start_next (&b);
 	if (b.index < scenarios->len || b.runner)
@@ -557,9 +767,9 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 		failed += r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
 	}
 	/* The plan promised every scenario: account for those never run. */
-	for (guint i = b.index; opts->tap && b.stopped_early && i < scenarios->len; i++)
-		printf ("ok %u %s # SKIP not run: %s\n", i + 1, (char *) b.names->pdata[i],
-			b.stdin_closed ? "standard input closed" : "stopped after the first failure");
+	for (guint i = b.index; b.stopped_early && i < scenarios->len; i++)
+		tap_unrun (&b, scenarios->pdata[i], b.names->pdata[i], FALSE,
+			   b.stdin_closed ? "not run: standard input closed" : "not run: stopped after the first failure");
 	if (b.stopped_early && b.stdin_closed)
 		out (&b, "standard input closed: %u scenario%s not run\n",
 		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
@@ -568,9 +778,16 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
 	if (opts->junit)
 		write_junit (&b, opts->junit);
-	out (&b, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	known = finish_report (&b, report, &report_failed);
+	failed -= known;
+	if (known_broken)
+		out (&b, "%u passed, %u failed, %u skipped, %u known\n", passed, failed, skipped, known);
+	else
+		out (&b, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
 
 	rc = b.signal ? 128 + b.signal : failed ? 1 : 0;
+	if (report_failed && !b.signal)
+		rc = 2;
 	for (int i = 0; i < 3; i++)
 		g_source_remove (b.sig_sources[i]);
 	if (b.stdin_watch)
@@ -578,6 +795,7 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 	if (b.stdin_chan)
 		g_io_channel_unref (b.stdin_chan);
 	g_ptr_array_unref (b.results);
+	g_clear_pointer (&b.checks, g_ptr_array_unref);
 	g_ptr_array_unref (b.scenarios);
 	g_ptr_array_unref (b.cfgs);
 	g_ptr_array_unref (b.names);

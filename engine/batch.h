@@ -12,6 +12,11 @@ typedef struct {
 	gboolean keep_going;
 	gboolean tap;
 	const char *junit;	/* file, or NULL */
+	/* --report DIR: results.tap, junit.xml, index.html, results.json
+	 * (docs/reports.md). --known-broken FILE: failures it lists are
+	 * reported as known, not counted as failed; passes it lists, loudly. */
+	const char *report_dir;
+	const char *known_broken;
 	const char *const *breaks;	/* step names or 1-based numbers */
 	const char *const *event_breaks;	/* "MIGRATION status=completed", "dst:RESUME" */
 	/* Each scenario runs once per variant, named "PATH [label]":
@@ -29,5 +34,7 @@ typedef struct {
  * selected scenario has, or a malformed event spec, is a usage error. */
 gboolean mwb_batch_check_breaks (GPtrArray *scenarios, const MwbBatchOptions *opts, GError **error);
 
-/* 0: all passed (skips allowed); 1: something failed; 130/143/129: interrupted. */
+/* 0: all passed (skips and known failures allowed); 1: something failed;
+ * 2: the known-broken list is bad (nothing runs) or the report could not
+ * be written; 130/143/129: interrupted. */
 int mwb_batch_run (GPtrArray *scenarios, const MwbRunConfig *cfg, const MwbBatchOptions *opts);

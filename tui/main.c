@@ -11,8 +11,11 @@
 #include "batch.h"
 #include "catalog.h"
 #include "guard.h"
+#include "known-broken.h"
+#include "libvirt-hosts.h"
 #include "qemu-machines.h"
 #include "replay-backend.h"
+#include "report-compare.h"
 #include "criu-image-print.h"
 #include "stream-print.h"
 #include "run-config.h"
@@ -30,13 +33,18 @@ static const char usage_text[] =
 	"                [--guest-mem SIZE] [--multifd-channels N] [--max-bandwidth RATE]\n"
 	"                [--downtime-limit MS] [--live on|off] [--break STEP] [--break-event SPEC]\n"
 	"                [--timeout-scale FACTOR] [--tap] [--junit FILE] [-v]\n"
+	"                [--report DIR] [--known-broken FILE]\n"
 	"                [--criu BIN] [-f h,ns,uns] [--nocr] [--norst] [--iters N] [--pre N]\n"
 	"                [--snaps] [--page-server] [--lazy-pages] [--remote-lazy-pages]\n"
-	"                [--sibling] [--stop] [--dedup]\n"
+	"                [--sibling] [--stop] [--dedup] [--uri URI --other-uri URI]\n"
 	"                [--scenarios DIR]\n"
 	"       mwb inspect FILE|DIR [--json | --page ADDR]\n"
 	"       mwb replay FILE [--summary | --json] [--format FORMAT]\n"
 	"       mwb --replay FILE\n"
+	"       mwb report compare A.json B.json [--known-broken FILE] [--threshold PCT]\n"
+	"                  [--min-seconds S]\n"
+	"       mwb report problems A.json [--known-broken FILE]\n"
+	"       mwb hosts start|stop|status\n"
 	"       mwb actions\n"
 	"       mwb keys [--keymap NAME|FILE] [--mdoc]\n"
 	"       mwb --version\n"
@@ -95,6 +103,8 @@ typedef struct {
 	char *page;
 	/* CRIU: zdtm.py's spellings */
 	char *criu;
+	char *uri;
+	char *other_uri;
 	char *flavors;
 	gboolean nocr, norst, snaps, page_server, lazy_pages, remote_lazy_pages, sibling, stop, dedup;
 	int iters;
@@ -103,6 +113,11 @@ typedef struct {
 	char *replay;
 	char *format;
 	gboolean summary;
+	/* reports: run --report, --known-broken; report compare's thresholds (-1: not given) */
+	char *report_dir;
+	char *known_broken;
+	double threshold;
+	double min_seconds;
 } Opts;
 
 static void
@@ -128,9 +143,13 @@ opts_clear (Opts *o)
 	g_free (o->keymap);
 	g_free (o->page);
 	g_free (o->criu);
+	g_free (o->uri);
+	g_free (o->other_uri);
 	g_free (o->flavors);
 	g_free (o->replay);
 	g_free (o->format);
+	g_free (o->report_dir);
+	g_free (o->known_broken);
 }
 
 static const char *const known_faults[] = {
@@ -209,6 +228,11 @@ build_config (Opts *o, MwbRunConfig *cfg)
 	cfg->criu.sibling = o->sibling;
 	cfg->criu.stop = o->stop;
 	cfg->criu.dedup = o->dedup;
+	/* Both or neither: mwb's own hosts come as a pair. */
+	if (!o->uri != !o->other_uri)
+		return usage_error ("--uri and --other-uri go together (the source and the destination libvirt)");
+	cfg->libvirt_uri = g_strdup (o->uri);
+	cfg->libvirt_other_uri = g_strdup (o->other_uri);
 	if (o->criu) {
 		g_autofree char *found = g_find_program_in_path (o->criu);
 
@@ -404,6 +428,13 @@ cmd_run (Opts *o)
 	bo.keep_going = o->keep_going;
 	bo.tap = o->tap;
 	bo.junit = o->junit;
+	if (o->tui && (o->report_dir || o->known_broken))
+		return usage_error ("--tui is interactive: --report and --known-broken are for batch runs");
+	if (o->report_dir && g_file_test (o->report_dir, G_FILE_TEST_EXISTS)
+	    && !g_file_test (o->report_dir, G_FILE_TEST_IS_DIR))
+		return usage_error ("--report %s: exists and is not a directory", o->report_dir);
+	bo.report_dir = o->report_dir;
+	bo.known_broken = o->known_broken;
 	bo.breaks = (const char *const *) o->breaks;
 	bo.event_breaks = (const char *const *) o->event_breaks;
 	if (!mwb_batch_check_breaks (sel, &bo, &err))
@@ -605,10 +636,92 @@ cmd_actions (void)
 	return 0;
 }
 
+/* The two libvirt hosts, in $MWB_HOSTS_DIR (else /tmp/mwb-hosts): they
+ * outlive this mwb until `mwb hosts stop`. */
+static int
+cmd_hosts (int argc, char **argv)
+{
+	g_autofree char *dir = mwb_hosts_dir ();
+	g_autofree char *status = NULL;
+	g_autoptr (GError) err = NULL;
+	const char *what = argc > 2 ? argv[2] : "";
+
+	if (argc > 3)
+		return usage_error ("hosts takes one of start, stop, status, not also '%s'", argv[3]);
+	if (g_str_equal (what, "start")) {
+		if (!mwb_hosts_start (dir, FALSE, &err)) {
+			fprintf (stderr, "mwb: hosts start: %s\n", err->message);
+			return 1;
+		}
+	}
+	else if (g_str_equal (what, "stop")) {
+		if (!mwb_hosts_stop (dir, &err)) {
+			fprintf (stderr, "mwb: hosts stop: %s\n", err->message);
+			return 1;
+		}
+	}
+	else if (!g_str_equal (what, "status"))
+		return usage_error ("hosts: expected start, stop or status%s%s", *what ? ", not " : "", what);
+	status = mwb_hosts_status (dir);
+	fputs (status, stdout);
+	return g_str_equal (what, "status") && !mwb_hosts_running (dir) ? 3 : 0;
+}
+
+/* TCK-style quality analysis over results.json files (docs/reports.md):
+ * 1 when there is something to act on, 2 for bad input. */
+static int
+cmd_report (Opts *o, int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	guint want = g_str_equal (what, "compare") ? 2 : g_str_equal (what, "problems") ? 1 : 0;
+	MwbCompareOptions co = { MWB_COMPARE_THRESHOLD_PCT, MWB_COMPARE_MIN_SECONDS };
+	g_autoptr (MwbKnownBroken) kb = NULL;
+	g_autoptr (MwbReport) a = NULL;
+	g_autoptr (MwbReport) b = NULL;
+	g_autoptr (GError) err = NULL;
+	g_autofree char *text = NULL;
+	guint n = 0;
+
+	if (!want)
+		return usage_error ("report: expected compare A.json B.json, or problems A.json%s%s",
+				    *what ? "; not " : "", what);
+	if ((guint) argc - 2 != want)
+		return usage_error ("report %s takes %s", what,
+				    want == 2 ? "two results.json files, before and after" : "one results.json file");
+	if (want == 1 && (o->threshold >= 0 || o->min_seconds >= 0))
+		return usage_error ("report problems: --threshold and --min-seconds are for report compare");
+	if (o->threshold >= 0)
+		co.threshold_pct = o->threshold;
+	if (o->min_seconds >= 0)
+		co.min_seconds = o->min_seconds;
+	if (co.threshold_pct > 1e6 || co.min_seconds > 1e6)
+		return usage_error ("report compare: --threshold and --min-seconds take 0 to 1000000");
+	if (o->known_broken && !(kb = mwb_known_broken_load (o->known_broken, &err)))
+		return usage_error ("--known-broken: %s", err->message);
+	for (guint i = 0; i < want; i++) {
+		MwbReport *r = mwb_report_load (argv[2 + i], &err);
+
+		if (!r)
+			return usage_error ("report: %s", err->message);
+		/* The list given now decides, whatever the files recorded. */
+		if (kb)
+			mwb_report_apply_known_broken (r, kb);
+		*(i ? &b : &a) = r;
+	}
+	if (want == 2)
+		text = mwb_report_compare_text (a, b, &co, &n);
+	else
+		text = mwb_report_problems_text (a, &n);
+	fputs (text, stdout);
+	if (fflush (stdout) != 0)
+		return 2;
+	return n ? 1 : 0;
+}
+
 int
 main (int argc, char **argv)
 {
-	Opts o = { 0 };
+	Opts o = { .threshold = -1, .min_seconds = -1 };
 	g_autoptr (GOptionContext) ctx = NULL;
 	g_autoptr (GError) err = NULL;
 	const char *cmd;
@@ -647,6 +760,14 @@ main (int argc, char **argv)
 		{ "guest-mem", 0, 0, G_OPTION_ARG_STRING, &o.guest_mem, "Guest memory (default 128M)", "SIZE" },
 		{ "tap", 0, 0, G_OPTION_ARG_NONE, &o.tap, "Print TAP", NULL },
 		{ "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit, "Write JUnit XML", "FILE" },
+		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.report_dir,
+		  "Write TAP, JUnit, HTML and JSON results into DIR", "DIR" },
+		{ "known-broken", 0, 0, G_OPTION_ARG_FILENAME, &o.known_broken,
+		  "Scenarios expected to fail here: reported as known, not as failures", "FILE" },
+		{ "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &o.threshold,
+		  "report compare: a timing change counts from PCT percent (default 50)", "PCT" },
+		{ "min-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &o.min_seconds,
+		  "report compare: ... and from S seconds (default 1)", "S" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, "Show every log record", NULL },
 		{ "break", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o.breaks,
 		  "Pause before a step (name or number); with --sbs, at the prompt", "STEP" },
@@ -673,6 +794,10 @@ main (int argc, char **argv)
 		{ "sibling", 0, 0, G_OPTION_ARG_NONE, &o.sibling, "CRIU: restore the tree as criu's sibling", NULL },
 		{ "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "CRIU: leave the tree stopped after dump/restore and check it is", NULL },
 		{ "dedup", 0, 0, G_OPTION_ARG_NONE, &o.dedup, "CRIU: deduplicate images (auto-dedup)", NULL },
+		{ "uri", 0, 0, G_OPTION_ARG_STRING, &o.uri,
+		  "libvirt: the source host's URI (else mwb starts its own two hosts)", "URI" },
+		{ "other-uri", 0, 0, G_OPTION_ARG_STRING, &o.other_uri,
+		  "libvirt: the destination host's URI, as the source daemon reaches it", "URI" },
 		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &o.replay, "Open the workbench on a recorded log's first failure", "FILE" },
 		{ "summary", 0, 0, G_OPTION_ARG_NONE, &o.summary, "replay: print each test's verdict and cause", NULL },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
@@ -694,12 +819,15 @@ main (int argc, char **argv)
 		fputs (usage_text, stdout);
 		return 0;
 	}
+	if (g_str_equal (cmd, "hosts"))
+		return cmd_hosts (argc, argv);
 	/* No command, or options only: the workbench. */
 	if (!*cmd || cmd[0] == '-')
 		cmd = "";
 	else if (!g_str_equal (cmd, "list") && !g_str_equal (cmd, "run") && !g_str_equal (cmd, "actions")
-		 && !g_str_equal (cmd, "keys") && !g_str_equal (cmd, "inspect") && !g_str_equal (cmd, "replay"))
-		return usage_error ("unknown command '%s' (list, run, inspect, replay, actions, keys; see mwb --help)", cmd);
+		 && !g_str_equal (cmd, "keys") && !g_str_equal (cmd, "inspect") && !g_str_equal (cmd, "replay")
+		 && !g_str_equal (cmd, "report"))
+		return usage_error ("unknown command '%s' (list, run, inspect, replay, report, hosts, actions, keys; see mwb --help)", cmd);
 
 	ctx = g_option_context_new (NULL);
 	g_option_context_add_main_entries (ctx, entries, NULL);
@@ -711,6 +839,10 @@ main (int argc, char **argv)
 	}
 	if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
 		rc = usage_error ("%s", err->message);
+		goto out;
+	}
+	if (g_str_equal (cmd, "report")) {
+		rc = cmd_report (&o, argc, argv);
 		goto out;
 	}
 	if (g_str_equal (cmd, "inspect")) {
@@ -738,6 +870,8 @@ main (int argc, char **argv)
 	else
 		rc = cmd_run (&o);
 out:
+	/* Hosts a libvirt scenario started, stopped before mwb says it is done. */
+	mwb_hosts_release ();
 	opts_clear (&o);
 	return rc;
 }
