@@ -34,10 +34,10 @@ mwb_hosts_dir (void)
 	return g_strdup (env && *env ? env : "/tmp/mwb-hosts");
 }
 
-GPid
-mwb_hosts_pid (const char *dir, const MwbHostSpec *host)
+static GPid
+read_pid (const char *dir, const MwbHostSpec *host, const char *name)
 {
-	g_autofree char *file = g_build_filename (dir, host->role, "pid", NULL);
+	g_autofree char *file = g_build_filename (dir, host->role, name, NULL);
 	g_autofree char *text = NULL;
 	gint64 pid;
 
@@ -47,6 +47,12 @@ mwb_hosts_pid (const char *dir, const MwbHostSpec *host)
 	if (pid <= 0 || (kill ((pid_t) pid, 0) < 0 && errno != EPERM))
 		return 0;
 	return (GPid) pid;
+}
+
+GPid
+mwb_hosts_pid (const char *dir, const MwbHostSpec *host)
+{
+	return read_pid (dir, host, "libvirtd.pid");
 }
 
 static gboolean
@@ -144,7 +150,11 @@ start_script (const char *state)
 			 "grep -q '^libvirt-qemu:' /etc/group || echo 'libvirt-qemu:x:64055:' >> \"$S/group\"\n"
 			 "grep -q '^kvm:' /etc/group || echo 'kvm:x:64056:' >> \"$S/group\"\n"
 			 "mount --bind \"$S/passwd\" /etc/passwd\nmount --bind \"$S/group\" /etc/group\n"
-			 "exec libvirtd --config \"$S/etc/libvirtd.conf\" --listen --pid-file \"$S/libvirtd.pid\"\n");
+			 /* libvirt daemonizes its QEMUs; orphaned, they would be
+			  * reaped by this machine's PID 1, which takes 1-2 s, and
+			  * libvirt waits for that at every destroy. tini -s reaps
+			  * them at once. */
+			 "exec tini -s -- libvirtd --config \"$S/etc/libvirtd.conf\" --listen --pid-file \"$S/libvirtd.pid\"\n");
 	return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -259,9 +269,10 @@ launch_host (const char *dir, const MwbHostSpec *h, GError **error)
 
 			return ns && write_file (state, "mntns", ns, error);
 		}
-		/* The script writes its pid first: a pid file without a live
-		 * process is a daemon that gave up. */
-		if (!pid && g_file_test (pidfile, G_FILE_TEST_EXISTS)) {
+		/* The script writes its pid first, and stays as tini, the
+		 * daemon's reaper: a pid file without a live process is a
+		 * daemon that gave up. */
+		if (!pid && g_file_test (pidfile, G_FILE_TEST_EXISTS) && !read_pid (dir, h, "pid")) {
 			g_autofree char *tail = log_tail (state);
 
 			g_set_error (error, MWB_ERROR, MWB_ERROR_BACKEND, "host %s: libvirtd exited at start: %s",
@@ -424,6 +435,9 @@ mwb_hosts_restart (const char *dir, const char *role, GError **error)
 		}
 		state = g_build_filename (dir, role, NULL);
 		pidfile = g_build_filename (state, "pid", NULL);
+		g_unlink (pidfile);
+		g_free (pidfile);
+		pidfile = g_build_filename (state, "libvirtd.pid", NULL);
 		g_unlink (pidfile);
 		return launch_host (dir, &mwb_hosts[i], error);
 	}
