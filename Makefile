@@ -6,7 +6,7 @@
 #   make check      deps, build, run every test; ends with "N passed, N failed, N skipped"
 #   make asan       the same tests against an ASan+UBSan build (clang)
 #   make fuzz       every parser's fuzz target for FUZZ_TIME seconds each (clang, libFuzzer)
-#   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh, bench/criu.sh
+#   make bench      bench/precopy.sh, bench/inspect.sh, bench/catalogue.sh, bench/criu.sh, bench/libvirt.sh
 #   make deps-qemu-next  Debian 13's QEMU 10.0 in $(QEMU_NEXT_PREFIX), for cross-version runs
 #   make deps-criu  a CRIU 4.x that works here (with crit) in $(CRIU_PREFIX) unless the system's does
 
@@ -186,6 +186,7 @@ bench: all
 	bench/inspect.sh
 	bench/catalogue.sh
 	bench/criu.sh
+	bench/libvirt.sh
 
 clean:
 	rm -rf build mwb

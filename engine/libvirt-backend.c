@@ -12,6 +12,7 @@
 
 #include "libvirt-priv.h"
 #include "mwb-error.h"
+#include "qmp.h"
 
 extern const char mwb_lvguest_start[], mwb_lvguest_end[];
 
@@ -354,18 +355,72 @@ monitor_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 	virDomainFree (dom);
 }
 
+/* libvirt hands back QMP's whole answer: the user wants its "return", or
+ * its "error" as the error. */
+static char *
+monitor_answer (const char *reply, char **error, char **logged)
+{
+	g_autoptr (JsonParser) parser = json_parser_new ();
+	JsonObject *obj;
+
+	if (!json_parser_load_from_data (parser, reply, -1, NULL)
+	    || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+		return g_strdup (reply);
+	obj = json_node_get_object (json_parser_get_root (parser));
+	/* libvirt's own id pairs with nothing the user sent: the log pairs
+	 * an answer without one with the command before it. */
+	json_object_remove_member (obj, "id");
+	*logged = json_to_string (json_parser_get_root (parser), FALSE);
+	if (json_object_has_member (obj, "error")) {
+		*error = json_to_string (json_object_get_member (obj, "error"), FALSE);
+		return NULL;
+	}
+	if (json_object_has_member (obj, "return"))
+		return json_to_string (json_object_get_member (obj, "return"), TRUE);
+	return g_strdup (reply);
+}
+
 static void
 monitor_done (LvBackend *be, LvResult *res, gpointer data)
 {
 	Monitor *m = data;
 	g_autofree char *src = g_strdup_printf ("qmp-%s", lv_role_name (m->role));
+	g_autofree char *error = NULL;
+	g_autofree char *logged = NULL;
+	g_autofree char *answer = res->ok ? monitor_answer (res->message, &error, &logged) : NULL;
 
 	if (be->parent.runner) {
 		mwb_runner_log (be->parent.runner, src, MWB_LOG_OUT, TRUE, m->text);
 		if (res->ok)
-			mwb_runner_log (be->parent.runner, src, MWB_LOG_IN, TRUE, res->message);
+			mwb_runner_log (be->parent.runner, src, MWB_LOG_IN, TRUE, logged ? logged : res->message);
 	}
-	m->func (lv_role_name (m->role), res->ok ? res->message : NULL, res->ok ? NULL : res->message, m->data);
+	if (!res->ok)
+		m->func (lv_role_name (m->role), NULL, res->message, m->data);
+	else
+		m->func (lv_role_name (m->role), answer, error, m->data);
+}
+
+/* The user's words as the one JSON object qemu-monitor-command takes. */
+static char *
+monitor_json (const char *text, GError **error)
+{
+	g_autofree char *command = NULL;
+	g_autoptr (JsonNode) args = NULL;
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	g_autoptr (JsonNode) root = NULL;
+
+	if (!mwb_qmp_parse_user_command (text, &command, &args, error))
+		return NULL;
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "execute");
+	json_builder_add_string_value (b, command);
+	if (args) {
+		json_builder_set_member_name (b, "arguments");
+		json_builder_add_value (b, g_steal_pointer (&args));
+	}
+	json_builder_end_object (b);
+	root = json_builder_get_root (b);
+	return json_to_string (root, FALSE);
 }
 
 /* `:qmp src JSON` for a libvirt guest: virDomainQemuMonitorCommand. */
@@ -383,7 +438,11 @@ lv_send_command (MwbBackend *mb, const char *role, const char *text, MwbCommandR
 	}
 	m = g_new0 (Monitor, 1);
 	m->role = r;
-	m->text = g_strdup (text);
+	m->text = monitor_json (text, error);
+	if (!m->text) {
+		g_free (m);
+		return FALSE;
+	}
 	m->func = func;
 	m->data = data;
 	lv_call_then (be, monitor_work, m, monitor_free, monitor_done);

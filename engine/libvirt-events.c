@@ -2,9 +2,9 @@
  * backend: "events-src" / "events-dst" (lifecycle, migration iteration, job
  * completed) and "job" (virDomainGetJobStats while a migration runs).
  *
- * Both come from other threads; a record travels to the main loop in an
- * idle callback that holds the backend's link, so a backend torn down in
- * the meantime is never touched. */
+ * Job statistics come from a thread of their own; a record travels to the
+ * main loop in an idle callback that holds the backend's link, so a backend
+ * torn down in the meantime is never touched. Events take the same road. */
 #define _GNU_SOURCE
 #include "libvirt-priv.h"
 
@@ -96,15 +96,6 @@ post (LvLink *link, const char *source, const char *side, const char *event, GHa
 
 /* ---- libvirt's event loop ---- */
 
-static gpointer
-event_loop (gpointer data)
-{
-	(void) data;
-	for (;;)
-		virEventRunDefaultImpl ();
-	return NULL;
-}
-
 static void
 quiet (void *data, virErrorPtr err)
 {
@@ -118,13 +109,15 @@ lv_events_init (void)
 	static gsize once = 0;
 
 	/* Before the first connection: keepalive needs the loop too, and it
-	 * is how a dead daemon is noticed while a call waits on it. */
+	 * is how a dead daemon is noticed while a call waits on it. libvirt's
+	 * default implementation puts its sources on GLib's default main
+	 * context, so mwb's own main loop runs them, on the main thread (a
+	 * thread of its own would dispatch mwb's sources too). */
 	if (g_once_init_enter (&once)) {
 		/* Errors reach the step's reason; libvirt's own stderr copy of
 		 * each (a lookup that is expected to fail, say) is noise. */
 		virSetErrorFunc (NULL, quiet);
 		virEventRegisterDefaultImpl ();
-		g_thread_unref (g_thread_new ("mwb-libvirt-events", event_loop, NULL));
 		g_once_init_leave (&once, 1);
 	}
 }
@@ -333,7 +326,9 @@ poll_job (gpointer p)
 				post (po->link, "job", "src", NULL, NULL, job_line (params, n, type));
 			virTypedParamsFree (params, n);
 		}
-		for (int i = 0; i < 5 && !g_atomic_int_get (po->stop); i++)
+		/* A migration of the tiny guest takes half a second: 100 ms
+		 * shows its course. */
+		for (int i = 0; i < 2 && !g_atomic_int_get (po->stop); i++)
 			g_usleep (50 * 1000);
 	}
 	/* The final statistics, as `virsh domjobinfo --completed` shows them. */

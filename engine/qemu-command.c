@@ -70,54 +70,6 @@ on_user_reply (MwbQmp *qmp, JsonNode *ret, const char *eclass, const char *edesc
 	c->func (c->role, text, NULL, c->data);
 }
 
-/* "query-status", "migrate-set-parameters {\"downtime-limit\": 100}" or a
- * whole {"execute": ..., "arguments": ...} object. */
-static gboolean
-parse_user_command (const char *text, char **command, JsonNode **args, GError **error)
-{
-	g_autoptr (JsonParser) parser = json_parser_new ();
-	g_autofree char *name = NULL;
-	const char *rest;
-	JsonObject *obj;
-
-	text += strspn (text, " \t");
-	if (*text == '{') {
-		if (!json_parser_load_from_data (parser, text, -1, error))
-			return FALSE;
-		obj = json_node_get_object (json_parser_get_root (parser));
-		if (!obj || !json_object_has_member (obj, "execute")
-		    || json_node_get_value_type (json_object_get_member (obj, "execute")) != G_TYPE_STRING) {
-			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
-				     "a QMP command object needs an \"execute\" string");
-			return FALSE;
-		}
-		*command = g_strdup (json_object_get_string_member (obj, "execute"));
-		*args = json_object_has_member (obj, "arguments")
-			? json_node_copy (json_object_get_member (obj, "arguments")) : NULL;
-		return TRUE;
-	}
-	rest = text + strcspn (text, " \t");
-	name = g_strndup (text, rest - text);
-	if (!*name) {
-		g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE, "which QMP command?");
-		return FALSE;
-	}
-	rest += strspn (rest, " \t");
-	*args = NULL;
-	if (*rest) {
-		if (!json_parser_load_from_data (parser, rest, -1, error))
-			return FALSE;
-		if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-			g_set_error (error, MWB_ERROR, MWB_ERROR_USAGE,
-				     "the arguments of %s must be a JSON object", name);
-			return FALSE;
-		}
-		*args = json_node_copy (json_parser_get_root (parser));
-	}
-	*command = g_steal_pointer (&name);
-	return TRUE;
-}
-
 gboolean
 qemu_send_command (MwbBackend *mb, const char *role, const char *text,
 		   MwbCommandReplyFunc func, gpointer data, GError **error)
@@ -136,7 +88,7 @@ qemu_send_command (MwbBackend *mb, const char *role, const char *text,
 			     "%s has no open QMP connection", qemu_role_label (role));
 		return FALSE;
 	}
-	if (!parse_user_command (text, &command, &args, error))
+	if (!mwb_qmp_parse_user_command (text, &command, &args, error))
 		return FALSE;
 	c = g_new0 (UserCall, 1);
 	c->role = g_strdup (role);

@@ -43,3 +43,8 @@ gboolean mwb_qmp_is_open (MwbQmp *qmp);
 
 /* Builds {"k": v, ...} from pairs of (const char *key, JsonNode *value), NULL-terminated. */
 JsonNode *mwb_json_object (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+
+/* A command as a user types it: "query-status", "migrate-set-parameters
+ * {\"downtime-limit\": 100}" or a whole {"execute": ..., "arguments": ...}
+ * object. args is NULL when there are none. */
+gboolean mwb_qmp_parse_user_command (const char *text, char **command, JsonNode **args, GError **error);
