@@ -301,7 +301,7 @@ parse_continuation (MwbScenario *scn, const char *rest, const char *file, guint 
 		step->about = g_strstrip (g_strdup (rest + 5));
 		return TRUE;
 	}
-	if (g_str_has_prefix (rest, "check") && (rest[5] == ' ' || rest[5] == '\t')) {
+	if (g_str_has_prefix (rest, "check") && (rest[5] == ' ' || rest[5] == '\t' || !rest[5])) {
 		g_free (step->check);
 		step->check = g_strstrip (g_strdup (rest + 5));
 		if (!*step->check || strchr (step->check, '#'))

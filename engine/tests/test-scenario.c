@@ -155,6 +155,34 @@ test_parse_minimal (void)
 	g_assert_cmpuint (mwb_scenario_step (scn, 0)->args->len, ==, 0);
 }
 
+/* A `check` line makes the step a TAP point of its own (libvirt's TCK). */
+static void
+test_parse_check (void)
+{
+	g_autoptr (MwbScenario) scn = parse_ok ("path /a\nbackend fake\n"
+						"step one x.y\n     check   target VM is persistent  \n"
+						"step two x.y\n");
+	MwbStep *copy;
+
+	g_assert_cmpstr (mwb_scenario_step (scn, 0)->check, ==, "target VM is persistent");
+	g_assert_null (mwb_scenario_step (scn, 1)->check);
+	copy = mwb_step_copy (mwb_scenario_step (scn, 0));
+	g_assert_cmpstr (copy->check, ==, "target VM is persistent");
+	g_clear_pointer (&scn, mwb_scenario_unref);
+	/* TAP would read a '#' as the start of a directive. */
+	assert_parse_error ("path /a\nbackend fake\nstep one x.y\n check ok # SKIP\n",
+			    "t.scn:4: check needs a description without '#' (it becomes a TAP line)");
+	assert_parse_error ("path /a\nbackend fake\nstep one x.y\n check  \t\n",
+			    "t.scn:4: check needs a description without '#' (it becomes a TAP line)");
+	/* The step copy owns its check. */
+	{
+		MwbScenario *holder = parse_ok ("path /a\nbackend fake\nstep s x.y\n");
+
+		g_ptr_array_add (holder->steps, copy);
+		mwb_scenario_unref (holder);
+	}
+}
+
 static void
 test_parse_comments_blank (void)
 {
@@ -838,6 +866,7 @@ main (int argc, char **argv)
 
 	g_test_add_func ("/scenario/parse/full", test_parse_full);
 	g_test_add_func ("/scenario/parse/minimal", test_parse_minimal);
+	g_test_add_func ("/scenario/parse/check", test_parse_check);
 	g_test_add_func ("/scenario/parse/comments-blank", test_parse_comments_blank);
 	g_test_add_func ("/scenario/parse/step-names", test_parse_step_names);
 	g_test_add_func ("/scenario/parse/timeouts", test_parse_timeouts);

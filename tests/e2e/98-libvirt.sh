@@ -118,6 +118,22 @@ expect_out '^# 8 passed, 0 failed, 0 skipped$'
 expect_no_trace
 verdict "libvirt: 8 cases as TAP: 80 TCK checks by their TCK names, the strict ones, the plan matching, hosts gone after"
 
+# ---- a case that cannot connect: the plan still holds ----
+
+run_mwb run -p /libvirt/migration/normal/transient-running/live --tap \
+	--uri qemu+tcp://127.0.0.9/system --other-uri qemu+tcp://127.0.0.8/system
+expect_rc 1
+expect_out '^1\.\.13$'
+expect_out '^not ok 1 - no need to define initial domain$'
+expect_out '^#   not reached: step 1 \(connect\) failed: cannot connect to the src host qemu\+tcp://127\.0\.0\.9/system: libvirt error VIR_ERR_SYSTEM_ERROR \(code 38'
+expect_out '^ok 13 - strict: guest counter advancing on the target # SKIP not reached'
+[ "$(grep -cE '^(not )?ok [0-9]+ ' <<<"$OUT")" -eq 13 ] || problem "not 13 test lines"
+[ -e "$MWB_HOSTS_DIR" ] && problem "--uri given, yet mwb started its own hosts"
+run_mwb run -p /libvirt/migration/normal/transient-running/live --uri qemu+tcp://127.0.0.9/system
+expect_rc 2
+expect_err '--uri and --other-uri go together'
+verdict "libvirt: --uri hosts that do not answer: the first check is not ok with libvirt's error, the rest skipped, 13 of 13 lines"
+
 # ---- failure scenarios ----
 
 for s in unreachable-destination name-clash destination-daemon-killed destination-qemu-killed; do
