@@ -60,6 +60,11 @@ call_done (GObject *source, GAsyncResult *result, gpointer data)
 	(void) source;
 	(void) result;
 	be->in_flight--;
+	if (be->abandoned) {
+		/* Teardown gave up on this call long ago. */
+		call_free (c);
+		return;
+	}
 	if (c->res.var_name && be->parent.runner)
 		mwb_runner_set_var (be->parent.runner, c->res.var_name, c->res.var_value);
 	if (c->done)
@@ -251,7 +256,7 @@ teardown_go_on (LvBackend *be)
 	if (be->in_flight)
 		return;
 	if (be->conn[LV_SRC] || be->conn[LV_DST]) {
-		if (!be->reset_done) {
+		if (!be->reset_done && !be->abandoned) {
 			be->reset_done = TRUE;
 			lv_call_then (be, reset_work, NULL, NULL, reset_done);
 			return;
@@ -259,10 +264,31 @@ teardown_go_on (LvBackend *be)
 		close_conns (be);
 	}
 	be->tearing_down = FALSE;
+	g_clear_handle_id (&be->teardown_timer, g_source_remove);
 	done = be->teardown_done;
 	be->teardown_done = NULL;
 	if (done)
 		((void (*) (gpointer)) done) (be->teardown_data);
+}
+
+/* A call that never returns (a host that swallows packets) must not keep
+ * mwb from ending: after the limit its worker is left behind, and the
+ * backend with it. */
+static gboolean
+on_teardown_limit (gpointer data)
+{
+	LvBackend *be = data;
+
+	be->teardown_timer = 0;
+	if (!be->in_flight)
+		return G_SOURCE_REMOVE;
+	mwb_runner_logf (be->parent.runner, "engine", "teardown: %u libvirt call%s still waiting after 30 s: left behind",
+			 be->in_flight, be->in_flight == 1 ? "" : "s");
+	be->abandoned = TRUE;
+	be->in_flight = 0;
+	be->parent.runner = NULL;
+	teardown_go_on (be);
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -277,6 +303,7 @@ lv_teardown (MwbBackend *mb, GCallback done, gpointer data)
 	g_clear_pointer (&be->wait_sr, mwb_step_run_unref);
 	g_clear_handle_id (&be->wait_limit_timer, g_source_remove);
 	lv_abort_migration (be);
+	be->teardown_timer = g_timeout_add_seconds (30, on_teardown_limit, be);
 	teardown_go_on (be);
 }
 
@@ -285,6 +312,10 @@ lv_destroy (MwbBackend *mb)
 {
 	LvBackend *be = (LvBackend *) mb;
 
+	g_clear_handle_id (&be->teardown_timer, g_source_remove);
+	/* Workers still hold be: it stays, unreachable, with its connections. */
+	if (be->abandoned)
+		return;
 	/* Teardown waited for every worker; nothing refers to be any more
 	 * but the event link, which is cut here. */
 	close_conns (be);

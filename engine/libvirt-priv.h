@@ -46,6 +46,8 @@ typedef struct {
 	gpointer teardown_data;
 	gboolean tearing_down;
 	gboolean reset_done;
+	guint teardown_timer;
+	gboolean abandoned;	/* calls outlived teardown's limit: never freed */
 } LvBackend;
 
 /* A blocking libvirt call and what it returns: ok, or an error text, and
