@@ -593,7 +593,7 @@ write_junit (Batch *b, const char *file)
 		Result *r = b->results->pdata[i];
 		g_autofree char *dir = g_path_get_dirname (r->path);
 		g_autofree char *base = g_path_get_basename (r->path);
-		g_autofree char *cls = g_strdup (dir + 1);
+		g_autofree char *cls = g_strdup (dir[0] == '/' ? dir + 1 : dir);
 		g_autofree char *name = g_markup_escape_text (base, -1);
 		g_autofree char *reason = g_markup_escape_text (r->reason ? r->reason : "", -1);
 
