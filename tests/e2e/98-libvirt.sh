@@ -81,7 +81,7 @@ verdict "libvirt: mwb hosts start gives two daemons in their own mount namespace
 
 # ---- killed mwb ----
 
-timeout -k 5 120 "$MWB" run -p /libvirt/migration/normal/transient-running/live >"$WORK/killed.out" 2>&1 &
+timeout -k 5 120 "$MWB" run -p /libvirt/migration/normal/transient-running/live --workdir "$WORK" >"$WORK/killed.out" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
 	grep -q 'migrate' "$WORK/killed.out" 2>/dev/null && break
@@ -100,7 +100,7 @@ verdict "libvirt: mwb killed with SIGKILL mid-scenario: its guard stops the host
 
 # ---- a slice of the matrix as TAP ----
 
-run_mwb run -r /libvirt/migration/normal/transient-running -r /libvirt/migration/p2p-tunnelled/persistent-paused-dst-defined --tap
+run_mwb run -r /libvirt/migration/normal/transient-running -r /libvirt/migration/p2p-tunnelled/persistent-paused-dst-defined --tap --workdir "$WORK/runs"
 expect_rc 0
 plan=$(grep -m1 -oE '^1\.\.[0-9]+' <<<"$OUT")
 n_ok=$(grep -cE '^ok [0-9]+ - ' <<<"$OUT")
@@ -120,7 +120,7 @@ verdict "libvirt: 8 cases as TAP: 80 TCK checks by their TCK names, the strict o
 
 # ---- a case that cannot connect: the plan still holds ----
 
-run_mwb run -p /libvirt/migration/normal/transient-running/live --tap \
+run_mwb run -p /libvirt/migration/normal/transient-running/live --tap --workdir "$WORK/runs" \
 	--uri qemu+tcp://127.0.0.9/system --other-uri qemu+tcp://127.0.0.8/system
 expect_rc 1
 expect_out '^1\.\.13$'
@@ -137,7 +137,7 @@ verdict "libvirt: --uri hosts that do not answer: the first check is not ok with
 # ---- failure scenarios ----
 
 for s in unreachable-destination name-clash destination-daemon-killed destination-qemu-killed; do
-	run_mwb run -p "/libvirt/failure/$s" -v
+	run_mwb run -p "/libvirt/failure/$s" -v --workdir "$WORK/runs"
 	expect_rc 0
 	expect_out "^PASS /libvirt/failure/$s"
 	expect_out 'src-state +ok .* is running'
@@ -171,7 +171,7 @@ s
 :save-display $WORK/tui-qmp.txt log
 q
 SCRIPT
-MWB_SCRIPT=$WORK/tui.script LINES=40 COLUMNS=140 timeout -k 5 120 "$MWB" run --tui -p /libvirt/migration/normal/transient-running/live \
+MWB_SCRIPT=$WORK/tui.script LINES=40 COLUMNS=140 timeout -k 5 120 "$MWB" run --tui --workdir "$WORK" -p /libvirt/migration/normal/transient-running/live \
 	>"$WORK/tui.out" 2>"$WORK/stderr"
 RC=$?
 OUT=$(cat "$WORK"/tui-*.txt 2>/dev/null)

@@ -5,7 +5,7 @@
 export MWB_HOSTS_DIR=$WORK/hosts
 trap 'MWB_HOSTS_DIR=$WORK/hosts "$MWB" hosts stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 
-MWB_TEST_TIMEOUT=800 run_mwb run -r /libvirt/migration --tap
+MWB_TEST_TIMEOUT=800 run_mwb run -r /libvirt/migration --tap --workdir "$WORK/runs"
 expect_rc 0
 plan=$(grep -m1 -oE '^1\.\.[0-9]+' <<<"$OUT")
 lines=$(grep -cE '^(not )?ok [0-9]+ ' <<<"$OUT")
