@@ -106,22 +106,25 @@ check_free (gpointer p)
 /* A scenario's TAP test points: each `check` step (libvirt's TCK prints
  * ten a case), or the scenario itself when it has none. */
 static guint
-tap_points (const MwbScenario *scn)
+count_checks (const MwbScenario *scn)
 {
 	guint n = 0;
 
 	for (guint i = 0; i < scn->steps->len; i++)
 		n += mwb_scenario_step (scn, i)->check != NULL;
-	return n ? n : 1;
+	return n;
+}
+
+static guint
+tap_points (const MwbScenario *scn)
+{
+	return MAX (count_checks (scn), 1);
 }
 
 static gboolean
 has_checks (const MwbScenario *scn)
 {
-	for (guint i = 0; i < scn->steps->len; i++)
-		if (mwb_scenario_step (scn, i)->check)
-			return TRUE;
-	return FALSE;
+	return count_checks (scn) > 0;
 }
 
 /* One check's result, kept for the report and printed at once as a TAP
@@ -308,10 +311,8 @@ p_run_finished (gpointer ctx, MwbRunner *runner, const char *run_dir, gboolean k
 		return;
 	r->run_dir = g_strdup (run_dir);
 	r->kept = kept;
-	/* Its checks were the test points. */
-	if (r->checks)
-		n = 0;
-	else if (b->opts->tap)
+	/* A scenario with checks had them as its test points. */
+	if (!r->checks && b->opts->tap)
 		n = ++b->tap_n;
 	switch (r->verdict) {
 	case MWB_VERDICT_PASS:
@@ -572,54 +573,14 @@ on_signal (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* --junit FILE: the report's junit.xml, the one --report DIR writes. */
 static void
-write_junit (Batch *b, const char *file)
+write_junit (const MwbReport *report, const char *file)
 {
-	g_autoptr (GString) x = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	guint failures = 0, skipped = 0;
-	double total = 0;
+	g_autofree char *xml = mwb_report_junit (report);
 	g_autoptr (GError) err = NULL;
 
-	for (guint i = 0; i < b->results->len; i++) {
-		Result *r = b->results->pdata[i];
-
-		failures += r->verdict != MWB_VERDICT_PASS && r->verdict != MWB_VERDICT_SKIP;
-		skipped += r->verdict == MWB_VERDICT_SKIP;
-		total += r->duration;
-	}
-	g_string_append_printf (x, "<testsuites>\n <testsuite name=\"mwb\" tests=\"%u\" failures=\"%u\""
-				" skipped=\"%u\" time=\"%.3f\">\n", b->results->len, failures, skipped, total);
-	for (guint i = 0; i < b->results->len; i++) {
-		Result *r = b->results->pdata[i];
-		g_autofree char *dir = g_path_get_dirname (r->path);
-		g_autofree char *base = g_path_get_basename (r->path);
-		g_autofree char *cls = g_strdup (dir[0] == '/' ? dir + 1 : dir);
-		g_autofree char *name = g_markup_escape_text (base, -1);
-		g_autofree char *reason = g_markup_escape_text (r->reason ? r->reason : "", -1);
-
-		g_strdelimit (cls, "/", '.');
-		g_string_append_printf (x, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"", cls, name,
-					r->duration);
-		if (r->verdict == MWB_VERDICT_PASS) {
-			g_string_append (x, "/>\n");
-			continue;
-		}
-		if (r->verdict == MWB_VERDICT_SKIP)
-			g_string_append_printf (x, ">\n   <skipped message=\"%s\"/>\n", reason);
-		else
-		{
-			g_autofree char *where = r->failed_step >= 0
-				? g_strdup_printf ("at step %d (%s)", r->failed_step + 1, r->failed_name)
-				: g_strdup ("before any step");
-			g_autofree char *dir = g_markup_escape_text (r->kept && r->run_dir ? r->run_dir : "", -1);
-
-			g_string_append_printf (x, ">\n   <failure message=\"%s\">%s%s%s</failure>\n",
-						reason, where, r->kept ? "; run directory " : "", dir);
-		}
-		g_string_append (x, "  </testcase>\n");
-	}
-	g_string_append (x, " </testsuite>\n</testsuites>\n");
-	if (!g_file_set_contents (file, x->str, x->len, &err))
+	if (!g_file_set_contents (file, xml, -1, &err))
 		fprintf (stderr, "mwb: --junit: %s\n", err->message);
 }
 
@@ -776,9 +737,9 @@ mwb_batch_run (GPtrArray *selected, const MwbRunConfig *cfg, const MwbBatchOptio
 	else if (b.stopped_early)
 		out (&b, "stopped after the first failure: %u scenario%s not run (--keep-going runs them)\n",
 		     scenarios->len - b.index, scenarios->len - b.index == 1 ? "" : "s");
-	if (opts->junit)
-		write_junit (&b, opts->junit);
 	known = finish_report (&b, report, &report_failed);
+	if (opts->junit)
+		write_junit (report, opts->junit);
 	failed -= known;
 	if (known_broken)
 		out (&b, "%u passed, %u failed, %u skipped, %u known\n", passed, failed, skipped, known);
