@@ -109,18 +109,16 @@ run (LvBackend *be, MwbStepRun *sr, gboolean needs_role, LvWork work)
 
 /* ---- connect ---- */
 
-static void
-reset_domain (LvBackend *be, int role, GString *said)
+/* A connection whose dead peer shows within seconds (keepalive), not at
+ * the next call's TCP timeout. NULL with libvirt's error in this thread. */
+static virConnectPtr
+open_host (const char *uri)
 {
-	virDomainPtr dom = lv_lookup (be, role);
+	virConnectPtr c = virConnectOpen (uri);
 
-	if (!dom)
-		return;
-	if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) == 0)
-		g_string_append_printf (said, "; a left-over %s destroyed on %s", be->domain, lv_role_name (role));
-	if (virDomainIsPersistent (dom) == 1 && virDomainUndefine (dom) == 0)
-		g_string_append_printf (said, "; a left-over %s undefined on %s", be->domain, lv_role_name (role));
-	virDomainFree (dom);
+	if (c)
+		virConnectSetKeepAlive (c, 2, 3);
+	return c;
 }
 
 ACTION (act_connect, FALSE)
@@ -130,6 +128,7 @@ act_connect_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 	Req *r = data;
 	g_autoptr (GError) err = NULL;
 	g_autoptr (GString) said = g_string_new (NULL);
+	g_autoptr (GString) left = g_string_new (NULL);
 
 	(void) sr;
 	if (r->own_hosts && !mwb_hosts_ensure (&err)) {
@@ -138,7 +137,7 @@ act_connect_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 	}
 	for (int role = 0; role < 2; role++) {
 		unsigned long ver = 0, hv = 0;
-		virConnectPtr c = virConnectOpen (r->uri[role]);
+		virConnectPtr c = open_host (r->uri[role]);
 
 		if (!c) {
 			g_autofree char *e = lv_last_error (NULL);
@@ -146,8 +145,6 @@ act_connect_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 			lv_result_fail (res, "cannot connect to the %s host %s: %s", lv_role_name (role), r->uri[role], e);
 			return;
 		}
-		/* A dead daemon shows within seconds, not at the next call's TCP timeout. */
-		virConnectSetKeepAlive (c, 2, 3);
 		virConnectGetLibVersion (c, &ver);
 		virConnectGetVersion (c, &hv);
 		g_string_append_printf (said, "%s%s %s (libvirt %lu.%lu.%lu, QEMU %lu.%lu.%lu)", said->len ? ", " : "",
@@ -158,10 +155,10 @@ act_connect_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 		be->uri[role] = g_strdup (r->uri[role]);
 	}
 	for (int role = 0; role < 2; role++) {
-		reset_domain (be, role, said);
+		lv_reset_domain (be, role, left);
 		lv_events_register (be, role);
 	}
-	lv_result_ok (res, "connected: %s", said->str);
+	lv_result_ok (res, "connected: %s%s%s", said->str, left->len ? "; a left-over guest:" : "", left->str);
 }
 
 /* ---- define, start ---- */
@@ -388,8 +385,8 @@ migrate_done (LvBackend *be, LvResult *res, gpointer data)
 	be->migration_done = TRUE;
 	be->migrating = FALSE;
 	be->migration_ok = res->ok;
-	g_free (be->migration_error);
-	be->migration_error = g_strdup (res->message);
+	g_free (be->migration_message);
+	be->migration_message = g_strdup (res->message);
 	finish_wait (be);
 }
 
@@ -404,12 +401,12 @@ finish_wait (LvBackend *be)
 	g_clear_handle_id (&be->wait_limit_timer, g_source_remove);
 	if (!mwb_step_run_is_finished (sr)) {
 		if (be->migration_ok)
-			mwb_step_run_ok (sr, "%s", be->migration_error);
+			mwb_step_run_ok (sr, "%s", be->migration_message);
 		else if (be->aborted_at_s > 0)
 			mwb_step_run_fail (sr, "no result within %.0f s: mwb aborted the job (virDomainAbortJob); then %s",
-					   be->aborted_at_s, be->migration_error);
+					   be->aborted_at_s, be->migration_message);
 		else
-			mwb_step_run_fail (sr, "%s", be->migration_error);
+			mwb_step_run_fail (sr, "%s", be->migration_message);
 	}
 	mwb_step_run_unref (sr);
 }
@@ -766,12 +763,11 @@ act_restart_host_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *r
 		return;
 	}
 	/* The old connection died with the daemon. */
-	c = virConnectOpen (r->uri[r->role]);
+	c = open_host (r->uri[r->role]);
 	if (!c) {
 		lv_result_virt_fail (res, "reconnecting");
 		return;
 	}
-	virConnectSetKeepAlive (c, 2, 3);
 	lv_events_deregister (be, r->role);
 	virConnectClose (be->conn[r->role]);
 	be->conn[r->role] = c;

@@ -5,10 +5,7 @@
 #define _GNU_SOURCE
 #include "libvirt-backend.h"
 
-#include <errno.h>
 #include <gio/gio.h>
-#include <signal.h>
-#include <string.h>
 
 #include "libvirt-priv.h"
 #include "mwb-error.h"
@@ -200,9 +197,7 @@ lv_cancel_step (MwbBackend *mb, MwbStepRun *sr)
 	lv_abort_migration (be);
 }
 
-/* Every tck domain off both hosts, as the TCK's reset_domains: destroyed
- * (its QEMU killed first when mwb can see it: libvirt waits for a QEMU
- * that is asked to quit) and undefined. */
+/* Every tck domain off both hosts, as the TCK's reset_domains. */
 static void
 reset_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 {
@@ -210,23 +205,8 @@ reset_work (LvBackend *be, MwbStepRun *sr, gpointer data, LvResult *res)
 
 	(void) sr;
 	(void) data;
-	for (int role = 0; role < 2; role++) {
-		virDomainPtr dom = lv_lookup (be, role);
-
-		if (!dom)
-			continue;
-		if (virDomainIsActive (dom) == 1) {
-			GPid pid = lv_qemu_pid (be, role);
-
-			if (pid > 0)
-				kill (pid, SIGKILL);
-			if (virDomainDestroy (dom) == 0)
-				g_string_append_printf (what, " destroyed on %s;", lv_role_name (role));
-		}
-		if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM) == 0)
-			g_string_append_printf (what, " undefined on %s;", lv_role_name (role));
-		virDomainFree (dom);
-	}
+	for (int role = 0; role < 2; role++)
+		lv_reset_domain (be, role, what);
 	lv_result_ok (res, "%s", what->len ? what->str + 1 : "nothing to reset");
 }
 
@@ -322,7 +302,7 @@ lv_destroy (MwbBackend *mb)
 	lv_link_cut (be->link);
 	for (int r = 0; r < 2; r++)
 		g_free (be->uri[r]);
-	g_free (be->migration_error);
+	g_free (be->migration_message);
 	g_free (be->domain);
 	g_free (be->kernel);
 	g_free (be);

@@ -35,7 +35,7 @@ typedef struct {
 	gboolean migrating;
 	gboolean migration_done;
 	gboolean migration_ok;
-	char *migration_error;
+	char *migration_message;
 	MwbStepRun *wait_sr;
 	guint wait_limit_timer;
 	gint64 migration_started_us;
@@ -86,6 +86,8 @@ char *lv_domain_xml (const char *name, const char *uuid, const char *kernel, con
 /* The guest's counter and whether it booted (its magic is there), through
  * the monitor: FALSE with a message when it cannot be read. */
 gboolean lv_read_counter (virDomainPtr dom, guint64 *counter, gboolean *booted, char **error);
+/* The guest off one host, destroyed and undefined; says what it did. */
+void lv_reset_domain (LvBackend *be, int role, GString *said);
 /* The pid of the role's QEMU when mwb's hosts run it, else 0. */
 GPid lv_qemu_pid (LvBackend *be, int role);
 

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "libvirt-priv.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,4 +211,27 @@ lv_qemu_pid (LvBackend *be, int role)
 	if (!g_file_get_contents (file, &text, NULL, NULL))
 		return 0;
 	return (GPid) g_ascii_strtoll (text, NULL, 10);
+}
+
+/* The guest off one host: destroyed (its QEMU killed first when mwb can
+ * see it, so that libvirt does not wait for a QEMU asked to quit) and
+ * undefined. Appends " destroyed on src;" and the like to said. */
+void
+lv_reset_domain (LvBackend *be, int role, GString *said)
+{
+	virDomainPtr dom = lv_lookup (be, role);
+
+	if (!dom)
+		return;
+	if (virDomainIsActive (dom) == 1) {
+		GPid pid = lv_qemu_pid (be, role);
+
+		if (pid > 0)
+			kill (pid, SIGKILL);
+		if (virDomainDestroy (dom) == 0)
+			g_string_append_printf (said, " destroyed on %s;", lv_role_name (role));
+	}
+	if (virDomainIsPersistent (dom) == 1 && virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM) == 0)
+		g_string_append_printf (said, " undefined on %s;", lv_role_name (role));
+	virDomainFree (dom);
 }
